@@ -1,0 +1,45 @@
+// swift-tools-version:5.9
+import Foundation
+import PackageDescription
+
+// MLX comes from the PyPI wheel that `make setup` unpacks into .deps/mlx (headers + libmlx.so).
+// Absolute paths: SwiftPM passes unsafe flags to the compiler verbatim.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let mlxInclude = "\(root)/.deps/mlx/include"
+let mlxLib = "\(root)/.deps/mlx/lib"
+
+let package = Package(
+    name: "LatentPrior",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "latent-prior", targets: ["LatentPriorCLI"]),
+        .library(name: "MLXCore", targets: ["MLXCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C API over libmlx: every entry point catches C++ exceptions and returns a status.
+        .target(
+            name: "CMLX",
+            cxxSettings: [
+                .unsafeFlags(["-I\(mlxInclude)", "-std=c++20", "-O2", "-fexceptions"]),
+            ],
+            linkerSettings: [
+                .unsafeFlags(["-L\(mlxLib)", "-lmlx", "-Xlinker", "-rpath", "-Xlinker", mlxLib]),
+                .linkedLibrary("dl"),
+            ]
+        ),
+        // Swift arrays, ops, transforms and safetensors IO over CMLX; the only target that imports it.
+        .target(name: "MLXCore", dependencies: ["CMLX"]),
+        .executableTarget(
+            name: "LatentPriorCLI",
+            dependencies: [
+                "MLXCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore"], resources: [.copy("Fixtures")]),
+    ],
+    cxxLanguageStandard: .cxx20
+)

@@ -1,0 +1,28 @@
+import CMLX
+
+/// softmax(q kᵀ · scale + mask) v with q, k, v [B, heads, L, head_dim]; MLX's fused kernel.
+public func scaledDotProductAttention(
+    queries: MLXArray, keys: MLXArray, values: MLXArray, scale: Float, mask: MLXArray? = nil
+) throws -> MLXArray {
+    try withHandles([queries, keys, values]) { h in
+        try withOptionalHandle(mask) { m in
+            try produce { mlxc_scaled_dot_product_attention(h[0], h[1], h[2], scale, m, &$0) }
+        }
+    }
+}
+
+/// Layer normalisation over the last axis, with optional affine weight and bias.
+public func layerNorm(_ x: MLXArray, weight: MLXArray?, bias: MLXArray?, eps: Float = 1e-5) throws -> MLXArray {
+    try x.withHandle { hx in
+        try withOptionalHandle(weight) { w in
+            try withOptionalHandle(bias) { b in try produce { mlxc_layer_norm(hx, w, b, eps, &$0) } }
+        }
+    }
+}
+
+/// RMS normalisation over the last axis.
+public func rmsNorm(_ x: MLXArray, weight: MLXArray?, eps: Float = 1e-5) throws -> MLXArray {
+    try x.withHandle { hx in
+        try withOptionalHandle(weight) { w in try produce { mlxc_rms_norm(hx, w, eps, &$0) } }
+    }
+}

@@ -1,0 +1,63 @@
+import CMLX
+
+/// Matrix product with numpy broadcasting of leading (batch) dimensions.
+public func matmul(_ a: MLXArray, _ b: MLXArray) throws -> MLXArray { try binary(MLXC_MATMUL, a, b) }
+
+/// alpha · (a @ b) + beta · c in one kernel (a Linear layer's `x @ Wᵀ + b`).
+public func addmm(_ c: MLXArray, _ a: MLXArray, _ b: MLXArray, alpha: Float = 1, beta: Float = 1) throws -> MLXArray {
+    try withHandles([c, a, b]) { h in try produce { mlxc_addmm(h[0], h[1], h[2], alpha, beta, &$0) } }
+}
+
+/// N-d convolution, channels-last: input [N, spatial..., C_in], weight [C_out, kernel..., C_in / groups].
+/// `padding` is symmetric; `paddingHigh` (if given) sets the high side separately.
+public func convolution(
+    _ input: MLXArray, _ weight: MLXArray, stride: [Int], padding: [Int], paddingHigh: [Int]? = nil,
+    dilation: [Int]? = nil, groups: Int = 1
+) throws -> MLXArray {
+    let n = stride.count
+    let dil = dilation ?? Array(repeating: 1, count: n)
+    let high = paddingHigh ?? padding
+    guard padding.count == n, high.count == n, dil.count == n else {
+        throw MLXError("convolution: stride, padding and dilation need one entry per spatial dimension (\(n))")
+    }
+    let (s, lo, hi, d) = (stride.map(Int32.init), padding.map(Int32.init), high.map(Int32.init), dil.map(Int32.init))
+    return try withHandles([input, weight]) { h in
+        try produce { mlxc_conv(h[0], h[1], s, lo, hi, d, Int32(n), Int32(groups), &$0) }
+    }
+}
+
+public func conv1d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws -> MLXArray {
+    try convolution(input, weight, stride: [stride], padding: [padding], dilation: [dilation], groups: groups)
+}
+
+public func conv2d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws -> MLXArray {
+    try convolution(input, weight, stride: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups)
+}
+
+public func conv3d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws -> MLXArray {
+    try convolution(input, weight, stride: Array(repeating: stride, count: 3), padding: Array(repeating: padding, count: 3),
+                    dilation: Array(repeating: dilation, count: 3), groups: groups)
+}
+
+/// Transposed N-d convolution (the gradient of `convolution` with respect to its input),
+/// channels-last, weight [C_out, kernel..., C_in / groups].
+public func convolutionTransposed(
+    _ input: MLXArray, _ weight: MLXArray, stride: [Int], padding: [Int], dilation: [Int]? = nil,
+    outputPadding: [Int]? = nil, groups: Int = 1
+) throws -> MLXArray {
+    let n = stride.count
+    let dil = (dilation ?? Array(repeating: 1, count: n)).map(Int32.init)
+    let outPad = (outputPadding ?? Array(repeating: 0, count: n)).map(Int32.init)
+    guard padding.count == n, dil.count == n, outPad.count == n else {
+        throw MLXError("transposed convolution: every parameter needs one entry per spatial dimension (\(n))")
+    }
+    let (s, p) = (stride.map(Int32.init), padding.map(Int32.init))
+    return try withHandles([input, weight]) { h in
+        try produce { mlxc_conv_transpose(h[0], h[1], s, p, dil, outPad, Int32(n), Int32(groups), &$0) }
+    }
+}
+
+public func convTransposed2d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, padding: Int = 0, outputPadding: Int = 0, groups: Int = 1) throws -> MLXArray {
+    try convolutionTransposed(input, weight, stride: [stride, stride], padding: [padding, padding],
+                              outputPadding: [outputPadding, outputPadding], groups: groups)
+}
