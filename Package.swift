@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "latent-prior", targets: ["LatentPriorCLI"]),
         .library(name: "MLXCore", targets: ["MLXCore"]),
+        .library(name: "NN", targets: ["NN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,14 +33,22 @@ let package = Package(
         ),
         // Swift arrays, ops, transforms and safetensors IO over CMLX; the only target that imports it.
         .target(name: "MLXCore", dependencies: ["CMLX"]),
+        // Modules with parameter trees, layers, optimisers, weight loading with a rename table.
+        .target(name: "NN", dependencies: ["MLXCore"]),
+        // Speed measurements printed by `latent-prior bench`.
+        .target(name: "Benchmarks", dependencies: ["MLXCore"]),
         .executableTarget(
             name: "LatentPriorCLI",
             dependencies: [
                 "MLXCore",
+                "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        // Runs the built `latent-prior` executable as a user would.
+        .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),
     ],
     cxxLanguageStandard: .cxx20
 )

@@ -40,18 +40,25 @@ void mlxc_clear_cache(void) { mx::clear_cache(); }
 size_t mlxc_set_memory_limit(size_t limit) { return mx::set_memory_limit(limit); }
 const char* mlxc_version(void) { return mx::version(); }
 
+namespace {
+void copy_library_path(const void* symbol, const char* what, char* buffer, size_t capacity) {
+  Dl_info info{};
+  if (!symbol || !dladdr(symbol, &info) || !info.dli_fname) {
+    throw std::runtime_error(std::string(what) + " is not loaded");
+  }
+  if (capacity == 0) return;
+  std::strncpy(buffer, info.dli_fname, capacity - 1);
+  buffer[capacity - 1] = 0;
+}
+}  // namespace
+
+int mlxc_mlx_library(char* buffer, size_t capacity) {
+  return guarded([&] { copy_library_path(reinterpret_cast<const void*>(&mx::version), "libmlx", buffer, capacity); });
+}
+
 int mlxc_blas_library(char* buffer, size_t capacity) {
-  return guarded([&] {
-    // Global lookup order is the order libmlx's own references bind in.
-    void* symbol = dlsym(RTLD_DEFAULT, "cblas_sgemm");
-    Dl_info info{};
-    if (!symbol || !dladdr(symbol, &info) || !info.dli_fname) {
-      throw std::runtime_error("cblas_sgemm is not loaded");
-    }
-    if (capacity == 0) return;
-    std::strncpy(buffer, info.dli_fname, capacity - 1);
-    buffer[capacity - 1] = 0;
-  });
+  // Global lookup order is the order libmlx's own references bind in.
+  return guarded([&] { copy_library_path(dlsym(RTLD_DEFAULT, "cblas_sgemm"), "cblas_sgemm", buffer, capacity); });
 }
 
 }  // extern "C"

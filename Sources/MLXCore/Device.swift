@@ -28,6 +28,13 @@ public enum Memory {
 public enum MLXRuntime {
     public static var version: String { String(cString: mlxc_version()) }
 
+    /// The loaded libmlx shared object.
+    public static func mlxLibrary() throws -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        try check(mlxc_mlx_library(&buffer, buffer.count))
+        return String(cString: buffer)
+    }
+
     /// The shared library that serves `cblas_sgemm` to MLX's CPU matmul and convolution kernels.
     public static func blasLibrary() throws -> String {
         var buffer = [CChar](repeating: 0, count: 4096)

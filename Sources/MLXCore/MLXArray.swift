@@ -32,9 +32,20 @@ public final class MLXArray: @unchecked Sendable {
         }
     }
 
+    /// The size of `axis` (negative counts from the end). Precondition: the axis exists.
     public func dim(_ axis: Int) -> Int {
         let s = shape
         return s[axis < 0 ? axis + s.count : axis]
+    }
+
+    /// `axis` as a non-negative index, or an error naming the axis and the shape.
+    public func checkedAxis(_ axis: Int) throws -> Int {
+        let rank = ndim
+        let resolved = axis < 0 ? axis + rank : axis
+        guard resolved >= 0, resolved < rank else {
+            throw MLXError("axis \(axis) is out of range for an array of shape \(shape)")
+        }
+        return resolved
     }
 
     public var dtype: DType {

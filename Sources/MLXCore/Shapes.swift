@@ -21,11 +21,7 @@ extension MLXArray {
 
     public func swappedAxes(_ a: Int, _ b: Int) throws -> MLXArray {
         var perm = Array(0..<ndim)
-        let (i, j) = (a < 0 ? a + ndim : a, b < 0 ? b + ndim : b)
-        guard perm.indices.contains(i), perm.indices.contains(j) else {
-            throw MLXError("swappedAxes(\(a), \(b)) is out of range for an array of rank \(ndim)")
-        }
-        perm.swapAt(i, j)
+        perm.swapAt(try checkedAxis(a), try checkedAxis(b))
         return try transposed(perm)
     }
 
@@ -61,8 +57,7 @@ extension MLXArray {
     /// `self[..., range, ...]` along one axis; negative bounds count from the end.
     public func sliced(axis: Int, _ range: Range<Int>, stride: Int = 1) throws -> MLXArray {
         let dims = shape
-        let ax = axis < 0 ? axis + dims.count : axis
-        guard dims.indices.contains(ax) else { throw MLXError("axis \(axis) is out of range for shape \(dims)") }
+        let ax = try checkedAxis(axis)
         var start = Array(repeating: 0, count: dims.count)
         var stop = dims
         var strides = Array(repeating: 1, count: dims.count)
@@ -74,7 +69,7 @@ extension MLXArray {
 
     /// Element `index` along `axis`, with that axis removed.
     public func index(_ index: Int, axis: Int = 0) throws -> MLXArray {
-        let n = dim(axis)
+        let n = dim(try checkedAxis(axis))
         let i = index < 0 ? index + n : index
         guard i >= 0, i < n else { throw MLXError("index \(index) is out of range for an axis of size \(n)") }
         return try sliced(axis: axis, i..<(i + 1)).squeezed(axes: [axis])
@@ -124,7 +119,7 @@ extension MLXArray {
 
     /// Splits into `parts` equal pieces along `axis`.
     public func split(parts: Int, axis: Int = 0) throws -> [MLXArray] {
-        let n = dim(axis)
+        let n = dim(try checkedAxis(axis))
         guard parts > 0, n % parts == 0 else {
             throw MLXError("cannot split an axis of size \(n) into \(parts) equal parts")
         }

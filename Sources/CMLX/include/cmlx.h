@@ -229,6 +229,8 @@ size_t mlxc_cache_memory(void);
 void mlxc_clear_cache(void);
 size_t mlxc_set_memory_limit(size_t limit);
 const char* mlxc_version(void);
+/// The path of the loaded libmlx shared object.
+int mlxc_mlx_library(char* buffer, size_t capacity);
 /// The shared object that provides cblas_sgemm to libmlx (where MLX's CPU matmul/conv run).
 int mlxc_blas_library(char* buffer, size_t capacity);
 

@@ -1,0 +1,31 @@
+# LatentPrior: `make demo` runs the main job, `make test` runs the tests. Both set up first.
+# BACKEND=cuda make setup installs the CUDA build of MLX (mlx-cuda-13) instead of the CPU one.
+SHELL := /bin/bash
+BACKEND ?= cpu
+BIN := .build/release/latent-prior
+
+.PHONY: setup build test demo bench fixtures clean
+
+setup:
+	@BACKEND=$(BACKEND) bash scripts/setup.sh
+
+build: setup
+	swift build -c release
+
+test: setup
+	swift build --build-tests
+	swift test --skip-build --disable-swift-testing
+
+demo: build
+	$(BIN) info
+	$(BIN) bench blas
+
+bench: build
+	$(BIN) bench blas
+
+# Regenerates the committed numpy reference fixtures (needs numpy only).
+fixtures:
+	python3 scripts/make_op_fixtures.py
+
+clean:
+	rm -rf .build .build-*

@@ -1,0 +1,15 @@
+import ArgumentParser
+import MLXCore
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the MLX build, devices and the BLAS library serving CPU matmul.")
+
+    func run() throws {
+        print("MLX version      \(MLXRuntime.version)")
+        print("libmlx           \(try MLXRuntime.mlxLibrary())")
+        print("BLAS (cblas)     \(try MLXRuntime.blasLibrary())")
+        print("GPU available    \(Device.isGPUAvailable ? "yes" : "no")")
+        print("default device   \(Device.default.rawValue)")
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct LatentPrior: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latent-prior",
+        abstract: "Text-driven visual synthesis with a latent diffusion prior (LSD + feature matching + KL).",
+        discussion: "A frozen text-to-image latent diffusion model (Stable Diffusion layout) serves as an "
+            + "image prior: a differentiable generator is optimised so that its latent matches a text prompt. "
+            + "Runs on MLX, on the CPU (through OpenBLAS) or on a GPU.",
+        version: "0.1.0",
+        subcommands: [Info.self, Inspect.self, Bench.self]
+    )
+}
