@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "latent-prior", targets: ["LatentPriorCLI"]),
         .library(name: "MLXCore", targets: ["MLXCore"]),
         .library(name: "NN", targets: ["NN"]),
+        .library(name: "Diffusion", targets: ["Diffusion"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,18 +36,28 @@ let package = Package(
         .target(name: "MLXCore", dependencies: ["CMLX"]),
         // Modules with parameter trees, layers, optimisers, weight loading with a rename table.
         .target(name: "NN", dependencies: ["MLXCore"]),
+        // Stable Diffusion parts: tokenizer, text encoder, UNet, VAE, schedulers, model-folder loading.
+        .target(name: "Diffusion", dependencies: ["NN"]),
+        // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Pictures out: PNG, grids (later GIF/MP4, meshes).
+        .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib"]),
         // Speed measurements printed by `latent-prior bench`.
         .target(name: "Benchmarks", dependencies: ["MLXCore"]),
         .executableTarget(
             name: "LatentPriorCLI",
             dependencies: [
                 "MLXCore",
+                "Diffusion",
+                "ImageIO",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),
     ],

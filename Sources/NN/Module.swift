@@ -6,7 +6,8 @@ import MLXCore
 /// A property's key in weight files is its name in snake_case (`convIn` → `conv_in`), unless the
 /// module lists a different one in `keyOverrides` (`["linear1": "linear_1"]`) — the declarative
 /// rename table that maps Swift names to diffusers/transformers names. Arrays of modules are
-/// numbered like PyTorch's ModuleList (`resnets.0.conv1.weight`).
+/// numbered like PyTorch's ModuleList (`resnets.0.conv1.weight`). An empty key merges a child's
+/// parameters into this module's namespace (for wrappers that PyTorch code does not have).
 open class Module {
     public init() {}
 
@@ -72,7 +73,8 @@ open class Module {
         for (key, child) in children() {
             switch child {
             case .parameter(let parameter): result.append((key, parameter))
-            case .module(let module): result += module.namedParameters().map { ("\(key).\($0.key)", $0.parameter) }
+            case .module(let module):
+                result += module.namedParameters().map { (key.isEmpty ? $0.key : "\(key).\($0.key)", $0.parameter) }
             }
         }
         return result

@@ -1,0 +1,126 @@
+import Foundation
+
+/// A component's `config.json`, read as diffusers reads it: values as given, missing keys take the
+/// caller's default (diffusers' own default for that key), keys starting with "_" are bookkeeping.
+/// Keys the component does not know are reported once through `JSONConfig.warn`.
+public struct JSONConfig {
+    public let path: String
+    public let values: [String: Any]
+
+    /// Where warnings about ignored keys go (stderr by default; tests may capture them).
+    nonisolated(unsafe) public static var warn: (String) -> Void = { message in
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DiffusionError.missingFile(path: path, what: "config file")
+        }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw DiffusionError.unreadableConfig(path: path, reason: "not a JSON object")
+            }
+            self.init(path: path, values: object)
+        } catch let error as DiffusionError {
+            throw error
+        } catch {
+            throw DiffusionError.unreadableConfig(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    public init(path: String, values: [String: Any]) {
+        self.path = path
+        self.values = values
+    }
+
+    /// Warns about keys outside `known` (diffusers ignores them too).
+    public func warnAboutUnknownKeys(_ known: Set<String>) {
+        let unknown = values.keys.filter { !$0.hasPrefix("_") && !known.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            JSONConfig.warn("\(path): ignoring unknown config key\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", "))")
+        }
+    }
+
+    private func isMissing(_ key: String) -> Bool {
+        values[key] == nil || values[key] is NSNull
+    }
+
+    private func typeError(_ key: String, _ expected: String) -> DiffusionError {
+        .unsupportedConfigValue(path: path, key: key, value: "\(values[key]!)", supported: expected)
+    }
+
+    public func int(_ key: String, default value: Int) throws -> Int {
+        if isMissing(key) { return value }
+        if let number = values[key] as? NSNumber, !(values[key] is Bool), number.doubleValue == number.doubleValue.rounded() {
+            return number.intValue
+        }
+        throw typeError(key, "an integer")
+    }
+
+    public func double(_ key: String, default value: Double) throws -> Double {
+        if isMissing(key) { return value }
+        if let number = values[key] as? NSNumber, !(values[key] is Bool) { return number.doubleValue }
+        throw typeError(key, "a number")
+    }
+
+    public func bool(_ key: String, default value: Bool) throws -> Bool {
+        if isMissing(key) { return value }
+        if let flag = values[key] as? Bool { return flag }
+        throw typeError(key, "true or false")
+    }
+
+    public func string(_ key: String, default value: String) throws -> String {
+        if isMissing(key) { return value }
+        if let text = values[key] as? String { return text }
+        throw typeError(key, "a string")
+    }
+
+    public func optionalString(_ key: String) throws -> String? {
+        if isMissing(key) { return nil }
+        if let text = values[key] as? String { return text }
+        throw typeError(key, "a string or null")
+    }
+
+    public func strings(_ key: String, default value: [String]) throws -> [String] {
+        if isMissing(key) { return value }
+        if let list = values[key] as? [String] { return list }
+        throw typeError(key, "a list of strings")
+    }
+
+    public func ints(_ key: String, default value: [Int]) throws -> [Int] {
+        if isMissing(key) { return value }
+        if let list = values[key] as? [NSNumber] { return list.map(\.intValue) }
+        throw typeError(key, "a list of integers")
+    }
+
+    /// An integer applied to every block, or one integer per block (diffusers accepts both).
+    public func intPerBlock(_ key: String, blocks: Int, default value: Int?) throws -> [Int]? {
+        if isMissing(key) { return value.map { Array(repeating: $0, count: blocks) } }
+        if let number = values[key] as? NSNumber, !(values[key] is Bool) { return Array(repeating: number.intValue, count: blocks) }
+        if let list = values[key] as? [NSNumber] {
+            guard list.count == blocks else {
+                throw DiffusionError.unsupportedConfigValue(path: path, key: key, value: "\(list.map(\.intValue))",
+                                                            supported: "an integer or a list of \(blocks)")
+            }
+            return list.map(\.intValue)
+        }
+        throw typeError(key, "an integer or a list of integers")
+    }
+
+    /// Fails unless the key is missing or equals one of `allowed` (an unsupported model variant).
+    public func require(_ key: String, in allowed: [String?]) throws {
+        let value: String?
+        if isMissing(key) {
+            value = nil
+        } else if let text = values[key] as? String {
+            value = text
+        } else {
+            value = "\(values[key]!)"
+        }
+        if !allowed.contains(value) {
+            throw DiffusionError.unsupportedConfigValue(
+                path: path, key: key, value: value ?? "null", supported: allowed.map { $0 ?? "null" }.joined(separator: ", "))
+        }
+    }
+}

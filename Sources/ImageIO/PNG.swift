@@ -1,0 +1,86 @@
+import CZlib
+import Foundation
+
+public enum ImageFileError: Error, CustomStringConvertible {
+    case cannotWrite(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotWrite(path, reason): return "cannot write '\(path)': \(reason)"
+        case let .cannotRead(path, reason): return "cannot read image '\(path)': \(reason)"
+        }
+    }
+}
+
+/// PNG encoding (8-bit RGB, zlib-compressed scanlines with filter "none").
+public enum PNG {
+    public static func encode(_ image: RGBImage) throws -> Data {
+        var data = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        var header = Data()
+        header.appendBigEndian(UInt32(image.width))
+        header.appendBigEndian(UInt32(image.height))
+        header.append(contentsOf: [8, 2, 0, 0, 0])  // bit depth 8, colour type RGB, default methods, no interlace
+        appendChunk("IHDR", header, to: &data)
+        var scanlines = Data(capacity: image.height * (image.width * 3 + 1))
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for row in 0..<image.height {
+                scanlines.append(0)
+                scanlines.append(pixels.baseAddress! + row * image.width * 3, count: image.width * 3)
+            }
+        }
+        appendChunk("IDAT", try deflate(scanlines), to: &data)
+        appendChunk("IEND", Data(), to: &data)
+        return data
+    }
+
+    /// Writes atomically: a temporary file beside `path`, then a rename.
+    public static func write(_ image: RGBImage, to path: String) throws {
+        try writeAtomically(try encode(image), to: path)
+    }
+
+    private static func appendChunk(_ type: String, _ payload: Data, to data: inout Data) {
+        data.appendBigEndian(UInt32(payload.count))
+        var chunk = Data(type.utf8)
+        chunk.append(payload)
+        data.append(chunk)
+        let crc = chunk.withUnsafeBytes { bytes in
+            crc32(0, bytes.bindMemory(to: Bytef.self).baseAddress, uInt(bytes.count))
+        }
+        data.appendBigEndian(UInt32(crc))
+    }
+
+    private static func deflate(_ input: Data) throws -> Data {
+        var length = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let status = input.withUnsafeBytes { source in
+            compress2(&output, &length, source.bindMemory(to: Bytef.self).baseAddress, uLong(input.count), 6)
+        }
+        guard status == Z_OK else { throw ImageFileError.cannotWrite(path: "<png>", reason: "zlib error \(status)") }
+        return Data(output.prefix(Int(length)))
+    }
+}
+
+/// Writes `data` to a temporary file in the destination folder, then renames it into place, so a
+/// reader never sees a half-written file and an interrupted run never leaves one.
+public func writeAtomically(_ data: Data, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    do {
+        try data.write(to: temporary)
+    } catch {
+        throw ImageFileError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+    }
+    // rename(2) replaces the destination atomically.
+    guard rename(temporary.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw ImageFileError.cannotWrite(path: path, reason: reason)
+    }
+}
+
+extension Data {
+    mutating func appendBigEndian(_ value: UInt32) {
+        append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+    }
+}

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Builds the CLIP tokenizer test fixture and its reference token ids.
+
+Writes into Tests/DiffusionTests/Fixtures/clip-tokenizer/:
+  vocab.json, merges.txt            the real CLIP BPE vocabulary (openai/clip-vit-large-patch14's),
+                                    converted from open_clip's bpe_simple_vocab_16e6.txt.gz
+                                    (only with --bpe-gz; the converted files are committed)
+  tokenizer_config.json,
+  special_tokens_map.json           SD 1.x style: pad with <|endoftext|>
+  sd2/tokenizer_config.json,
+  sd2/special_tokens_map.json       SD 2.x style: special_tokens_map.json says pad_token "!" (id 0),
+                                    and it overrides tokenizer_config.json's pad_token in from_pretrained
+  reference_ids.json                for every prompt in PROMPTS, the 77 input_ids of
+                                    tokenizer(prompt, padding="max_length",
+                                              max_length=tokenizer.model_max_length, truncation=True)
+                                    for both styles, as diffusers' pipelines call it.
+
+The reference is transformers' *slow* (pure Python) CLIPTokenizer of transformers 4.x, without ftfy:
+that is the class diffusers loads for SD 1.x/2.x, and without ftfy it cleans text with BERT's
+BasicTokenizer. ftfy is hidden from the import system below so that the fallback is used even where it
+is installed. transformers 5 has no slow CLIPTokenizer any more (its CLIPTokenizer is the Rust-backed
+one), so this script refuses to run under it.
+
+Generated with: Python 3.11.7 (unicodedata 14.0.0), transformers 4.57.6, regex 2026.11.19,
+open_clip_torch 3.3.0 (bpe_simple_vocab_16e6.txt.gz). No torch needed.
+
+Usage:
+  python3 -m pip download --no-deps open_clip_torch -d /tmp/oc && unzip -o /tmp/oc/*.whl -d /tmp/oc
+  python3 -m pip install --target /tmp/tok4 "transformers<5"
+  PYTHONPATH=/tmp/tok4 python3 scripts/make_tokenizer_reference.py \
+      [--bpe-gz /tmp/oc/open_clip/bpe_simple_vocab_16e6.txt.gz]
+"""
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unicodedata
+
+sys.modules["ftfy"] = None  # `import ftfy` now raises ImportError: force the BasicTokenizer path.
+
+import transformers  # noqa: E402
+from transformers import CLIPTokenizer  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURE = os.path.join(ROOT, "Tests", "DiffusionTests", "Fixtures", "clip-tokenizer")
+
+# CLIP's vocabulary: 256 byte symbols, the same with </w>, 48,894 merges, 2 special tokens.
+MERGE_COUNT = 49152 - 256 - 2
+
+
+def bytes_to_unicode():
+    """GPT-2/CLIP's reversible map from bytes to printable characters (same as open_clip and transformers)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(2**8):
+        if b not in bs:
+            bs.append(b)
+            cs.append(2**8 + n)
+            n += 1
+    return dict(zip(bs, [chr(c) for c in cs]))
+
+
+def convert_open_clip_vocabulary(bpe_gz):
+    """vocab.json + merges.txt built exactly as OpenAI's SimpleTokenizer builds its vocabulary."""
+    lines = gzip.open(bpe_gz).read().decode("utf-8").split("\n")
+    merges = [tuple(line.split()) for line in lines[1 : MERGE_COUNT + 1]]
+    assert len(merges) == MERGE_COUNT and all(len(m) == 2 for m in merges)
+    symbols = list(bytes_to_unicode().values())
+    vocab = symbols + [s + "</w>" for s in symbols] + ["".join(m) for m in merges] + ["<|startoftext|>", "<|endoftext|>"]
+    assert len(vocab) == 49408 and len(set(vocab)) == 49408, "vocabulary entries must be unique"
+    with open(os.path.join(FIXTURE, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump({token: i for i, token in enumerate(vocab)}, f, ensure_ascii=False)
+    with open(os.path.join(FIXTURE, "merges.txt"), "w", encoding="utf-8") as f:
+        f.write("#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges))
+
+
+def added_token(content):
+    return {"content": content, "lstrip": False, "normalized": True, "rstrip": False, "single_word": False}
+
+
+def write_configs():
+    """The tokenizer_config.json / special_tokens_map.json pairs of SD 1.x and SD 2.x (as on the Hub)."""
+    bos, eos = added_token("<|startoftext|>"), added_token("<|endoftext|>")
+    config = {
+        "add_prefix_space": False, "bos_token": bos, "do_lower_case": True, "eos_token": eos, "errors": "replace",
+        "model_max_length": 77, "pad_token": "<|endoftext|>", "tokenizer_class": "CLIPTokenizer", "unk_token": eos,
+    }
+    sd1_map = {"bos_token": bos, "eos_token": eos, "pad_token": "<|endoftext|>", "unk_token": eos}
+    sd2_map = dict(sd1_map, pad_token="!")
+    os.makedirs(os.path.join(FIXTURE, "sd2"), exist_ok=True)
+    for folder, special_map in ((FIXTURE, sd1_map), (os.path.join(FIXTURE, "sd2"), sd2_map)):
+        for name, value in (("tokenizer_config.json", config), ("special_tokens_map.json", special_map)):
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                json.dump(value, f, indent=2)
+                f.write("\n")
+
+
+LONG_PROMPT = (
+    "a highly detailed matte painting of a medieval castle on a cliff above a stormy sea at sunset, "
+    "dramatic lighting, volumetric clouds, crashing waves, seagulls, by greg rutkowski and thomas kinkade, "
+    "trending on artstation, 8k resolution, octane render, unreal engine 5, cinematic composition, "
+    "intricate stonework, glowing windows, banners fluttering in the wind, a lone knight on horseback "
+    "approaching the gate, mist in the valley, golden hour, ultra wide angle, award winning photograph"
+)
+
+PROMPTS = [
+    # well-known ids (also checked below against values published by other projects)
+    "a photo of a cat",
+    "A cyberpunk street at night, neon lights!",
+    "the brown fox jumps over the lazy dog",
+    "a beautiful landscape, digital art, trending on artstation",
+    # empty and whitespace-only
+    "",
+    " ",
+    "          ",
+    "\t\n \r\n  \t",
+    # whitespace runs, tabs, newlines, other Unicode spaces and separators
+    "tabs\tand\nnewlines\r\nand   multiple    spaces",
+    "  leading and trailing  ",
+    "no\u00a0break\u2003em\u3000ideographic\u2028line\u2029paragraph",
+    # case
+    "A PHOTO OF AN ASTRONAUT RIDING A HORSE ON MARS",
+    "CamelCase MiXeD cAsE",
+    # contractions (and their upper-case forms; ' ' glued to letters)
+    "don't it's I'll they've we're you'd I'm",
+    "DON'T IT'S I'LL THEY'VE",
+    "rock'n'roll o'clock 'tis",
+    "it\u2019s curly quote",
+    # numbers
+    "1234",
+    "3.14",
+    "2nd place, 1st prize, 10,000 people",
+    "$100.00 and 50% off, 4k 8K 1080p",
+    "\u0661\u0662\u0663 arabic-indic \u2166 roman \u00bd half x\u00b2",
+    # punctuation runs
+    "!!!???...",
+    "hello!!! world??? wow!",
+    "!important",
+    "a---b___c...d///e\\\\f",
+    "(parentheses) [brackets] {braces} <angles>",
+    "\"double\" 'single' `backtick`",
+    "@user #hashtag ~tilde^ caret* &ampersand |pipe",
+    # HTML entities (not unescaped without ftfy)
+    "&amp; &lt;b&gt; &quot;html&quot; &#39;entities&#39;",
+    # accents, precomposed and combining (NFC), stripping is NOT done
+    "caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00c5ngstr\u00f6m Stra\u00dfe",
+    "cafe\u0301 nai\u0308ve A\u030angstro\u0308m",
+    "q\u0301 x\u0323\u0307 combining marks without precomposed forms",
+    "\u1e9b\u0323 \u212b \u2126 \u212a canonical singletons",
+    # scripts: CJK ideographs are split into single characters, kana and hangul are not
+    "\u5317\u4eac\u6b22\u8fce\u4f60",
+    "\u6771\u4eac\u30bf\u30ef\u30fc \u3072\u3089\u304c\u306a",
+    "\ud55c\uad6d\uc5b4 \ubb38\uc7a5",
+    "\u65e5\u672c\u8a9eEnglish\u6df7\u5728",
+    "\uf900\uf901 compatibility ideographs",
+    "\u0395\u039b\u039b\u0397\u039d\u0399\u039a\u0391 \u039f\u0394\u039f\u03a3 \u03a3\u03a3",
+    "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u05e2\u05d1\u05e8\u05d9\u05ea \u0440\u0443\u0441\u0441\u043a\u0438\u0439 \u0420\u0423\u0421\u0421\u041a\u0418\u0419",
+    "\u0130stanbul \u0131\u015f\u0131k",
+    "\ufb01ne \ufb02ower ligatures",
+    "it'\u017f long s",
+    # emoji: ZWJ sequences (U+200D is a format character and is removed), variation selectors, modifiers
+    "emoji \U0001f431\U0001f680 and \U0001f468\u200d\U0001f469\u200d\U0001f467 family",
+    "\U0001f3f3\ufe0f\u200d\U0001f308 flag \U0001f44d\U0001f3fd thumbs \u2764\ufe0f heart",
+    # invisible and control characters
+    "zero\u200bwidth\u200cnon\u200djoiner \u00adsoft\u00adhyphen \ufeffbom",
+    "null\x00char replacement\ufffdchar bell\x07 escape\x1b[0m delete\x7f",
+    "vertical\x0btab form\x0cfeed next\x85line",
+    "private\ue000use",
+    # special tokens inside text
+    "a <|endoftext|> b",
+    "<|startoftext|>x<|endoftext|>",
+    "text<|endoftext|>more<|startoftext|>",
+    "<|ENDOFTEXT|> <|StartOfText|>",
+    "<|endoftext",
+    # BPE stress: repeated pairs, long unknown words, cache reuse
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "abababababababab",
+    "supercalifragilisticexpialidocious pneumonoultramicroscopicsilicovolcanoconiosis",
+    "cat cat cat dog dog cat",
+    # lengths: exactly 75 tokens (fits), 76 (truncated by one), and far longer than 77
+    " ".join(["cat"] * 75),
+    " ".join(["cat"] * 76),
+    LONG_PROMPT,
+    LONG_PROMPT.upper() + " " + LONG_PROMPT,
+]
+
+# Ids published by other projects for the openai/clip-vit-large-patch14 vocabulary (without bos/eos).
+KNOWN_IDS = {
+    "a photo of a cat": [320, 1125, 539, 320, 2368],
+    "A cyberpunk street at night, neon lights!": [320, 36896, 2012, 536, 930, 267, 13919, 3073, 256],
+    "the brown fox jumps over the lazy dog": [518, 2866, 3240, 18911, 962, 518, 10753, 1929],
+    "a beautiful landscape, digital art, trending on artstation": [320, 1215, 5727, 267, 2794, 794, 267, 6087, 525, 1486, 2631],
+}
+
+
+def load_tokenizer(config_folder):
+    """CLIPTokenizer.from_pretrained on a folder with the fixture vocabulary and the given configs."""
+    folder = tempfile.mkdtemp()
+    for name in ("vocab.json", "merges.txt"):
+        shutil.copy(os.path.join(FIXTURE, name), folder)
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        shutil.copy(os.path.join(config_folder, name), folder)
+    tokenizer = CLIPTokenizer.from_pretrained(folder)
+    assert not tokenizer.is_fast and tokenizer.fix_text is None, "need the slow tokenizer without ftfy"
+    return tokenizer
+
+
+def input_ids(tokenizer, prompt):
+    encoded = tokenizer(prompt, padding="max_length", max_length=tokenizer.model_max_length, truncation=True)
+    ids = encoded["input_ids"]
+    assert len(ids) == 77
+    return ids
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bpe-gz", help="open_clip's bpe_simple_vocab_16e6.txt.gz: (re)build vocab.json/merges.txt")
+    args = parser.parse_args()
+    if not transformers.__version__.startswith("4."):
+        sys.exit(f"transformers {transformers.__version__}: the slow CLIPTokenizer reference needs transformers 4.x")
+
+    os.makedirs(FIXTURE, exist_ok=True)
+    if args.bpe_gz:
+        convert_open_clip_vocabulary(args.bpe_gz)
+    write_configs()
+
+    styles = {"sd1": load_tokenizer(FIXTURE), "sd2": load_tokenizer(os.path.join(FIXTURE, "sd2"))}
+    assert styles["sd1"].pad_token_id == 49407 and styles["sd2"].pad_token_id == 0
+    for prompt, known in KNOWN_IDS.items():
+        assert input_ids(styles["sd1"], prompt)[: len(known) + 2] == [49406] + known + [49407], prompt
+
+    cases = []
+    for prompt in PROMPTS:
+        case = {"prompt": prompt}
+        for style, tokenizer in styles.items():
+            case[style] = input_ids(tokenizer, prompt)
+        case["tokens"] = styles["sd1"].tokenize(prompt)
+        cases.append(case)
+
+    reference = {
+        "generator": "scripts/make_tokenizer_reference.py",
+        "reference": "transformers CLIPTokenizer (slow, no ftfy), padding='max_length', max_length=77, truncation=True",
+        "transformers": transformers.__version__,
+        "python": sys.version.split()[0],
+        "unicodedata": unicodedata.unidata_version,
+        "styles": {"sd1": "pad_token <|endoftext|> (49407)", "sd2": "pad_token ! (0), from sd2/special_tokens_map.json"},
+        "cases": cases,
+    }
+    with open(os.path.join(FIXTURE, "reference_ids.json"), "w", encoding="utf-8") as f:
+        json.dump(reference, f, ensure_ascii=True, indent=1)
+        f.write("\n")
+    print(f"wrote {len(cases)} cases to {os.path.relpath(FIXTURE, ROOT)}/reference_ids.json")
+
+
+if __name__ == "__main__":
+    main()
