@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MLXCore", targets: ["MLXCore"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
+        .library(name: "Prior", targets: ["Prior"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,8 @@ let package = Package(
         .target(name: "NN", dependencies: ["MLXCore"]),
         // Stable Diffusion parts: tokenizer, text encoder, UNet, VAE, schedulers, model-folder loading.
         .target(name: "Diffusion", dependencies: ["NN"]),
+        // The latent diffusion prior (SPEC §2): LSD + feature matching + KL.
+        .target(name: "Prior", dependencies: ["Diffusion"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "PriorTests", dependencies: ["Prior"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),

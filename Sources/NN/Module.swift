@@ -103,3 +103,10 @@ open class Module {
         }
     }
 }
+
+extension Module {
+    /// The dtype of the first floating-point parameter (the dtype the module computes in).
+    public var parameterDType: DType {
+        namedParameters().first { $0.parameter.value.dtype.isFloatingPoint }?.parameter.value.dtype ?? .float32
+    }
+}

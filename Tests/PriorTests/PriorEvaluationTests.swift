@@ -1,0 +1,62 @@
+import Diffusion
+import MLXCore
+import XCTest
+@testable import Prior
+
+final class PriorEvaluationTests: XCTestCase {
+    func testSurrogateGradientIsTheGivenGradient() throws {
+        let keys = try Random.split(try Random.key(8))
+        let v = try Random.normal([1, 2, 2, 4], key: keys[0])
+        let g = try Random.normal([1, 2, 2, 4], key: keys[1])
+        let gradient = try grad({ try scoreDistillationSurrogate($0, gradient: g) })(v)
+        // v − sg(v − g) equals g up to the float32 rounding of v − g (one ulp of |v| + |g| ≲ 5e-7).
+        XCTAssertLessThan(try abs(gradient - g).max().item(Float.self), 1e-6)
+    }
+
+    func testLSDGradientIsWeightedGuidedNoiseResidual() throws {
+        // With guidance scale 1 the guided prediction is the conditional one: g = w(t)(ε_cond − ε).
+        let prior = try TinyModels.prior { $0.guidanceScale = 1; $0.lambdaFM = 0; $0.lambdaKL = 0 }
+        let keys = try Random.split(try Random.key(9), count: 2)
+        let v = try Random.normal([1, 4, 4, 4], key: keys[0])
+        let noise = try Random.normal([1, 4, 4, 4], key: keys[1])
+        let conditioning = try TinyModels.conditioning()
+        let evaluation = try prior.evaluate(latents: v, conditioning: conditioning, noise: noise, timesteps: [500])
+        let noisy = try prior.schedule.addNoise(v, noise: noise, timesteps: [500])
+        let predicted = try prior.unet(noisy, timesteps: try MLXArray([Float(500)]), context: conditioning.conditional)
+        let expected = try (predicted - noise) * prior.weight(500)
+        let difference = try abs(evaluation.lsdGradient - expected).max().item(Float.self)
+        XCTAssertLessThan(difference, 1e-5)
+        XCTAssertEqual(prior.weight(500), Float(1 - prior.schedule.alphasCumprod[500]))
+        XCTAssertNil(evaluation.fmGradient)
+        XCTAssertNil(evaluation.klGradient)
+    }
+
+    func testSameKeyGivesSameEvaluation() throws {
+        let prior = try TinyModels.prior()
+        let v = try Random.normal([2, 4, 4, 4], key: try Random.key(1))
+        let conditioning = try TinyModels.conditioning()
+        let first = try prior.evaluate(latents: v, conditioning: conditioning, key: try Random.key(77))
+        let second = try prior.evaluate(latents: v, conditioning: conditioning, key: try Random.key(77))
+        XCTAssertEqual(first.timesteps, second.timesteps)
+        XCTAssertEqual(try first.totalGradient(prior.configuration).toArray(Float.self),
+                       try second.totalGradient(prior.configuration).toArray(Float.self))
+        XCTAssertTrue(first.timesteps.allSatisfy { (20...980).contains($0) })
+    }
+
+    func testBadInputIsRejectedWithAClearMessage() throws {
+        let prior = try TinyModels.prior()
+        let conditioning = try TinyModels.conditioning()
+        let wrongChannels = try zeros([1, 4, 4, 3])
+        XCTAssertThrowsError(try prior.evaluate(latents: wrongChannels, conditioning: conditioning, key: try Random.key(0))) {
+            XCTAssertTrue("\($0)".contains("[B, h, w, 4]"), "\($0)")
+        }
+        let v = try zeros([1, 4, 4, 4])
+        XCTAssertThrowsError(try prior.evaluate(latents: v, conditioning: conditioning, noise: v, timesteps: [1000])) {
+            XCTAssertTrue("\($0)".contains("outside [1, 999]"), "\($0)")
+        }
+        XCTAssertThrowsError(try TinyModels.prior { $0.lambdaKL = -1 }) { XCTAssertTrue("\($0)".contains("lambda-kl"), "\($0)") }
+        XCTAssertThrowsError(try TinyModels.prior { $0.tMax = 1.0 }) { XCTAssertTrue("\($0)".contains("t-max"), "\($0)") }
+        XCTAssertThrowsError(try TinyModels.prior { $0.featureMatchingLayers = ["up_blocks.9"] }.evaluate(
+            latents: v, conditioning: conditioning, noise: v, timesteps: [10])) { XCTAssertTrue("\($0)".contains("up_blocks.9"), "\($0)") }
+    }
+}
