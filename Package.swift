@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["NN"]),
         // The latent diffusion prior (SPEC §2): LSD + feature matching + KL.
         .target(name: "Prior", dependencies: ["Diffusion"]),
+        // Application: optimise a latent or an RGB image with the prior (`latent-prior optimize`).
+        .target(name: "LatentOptimization", dependencies: ["Prior", "ImageIO"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
@@ -53,6 +55,8 @@ let package = Package(
                 "MLXCore",
                 "Diffusion",
                 "ImageIO",
+                "Prior",
+                "LatentOptimization",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

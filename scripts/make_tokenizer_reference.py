@@ -35,6 +35,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -160,7 +161,9 @@ PROMPTS = [
     "\uf900\uf901 compatibility ideographs",
     "\u0395\u039b\u039b\u0397\u039d\u0399\u039a\u0391 \u039f\u0394\u039f\u03a3 \u03a3\u03a3",
     "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u05e2\u05d1\u05e8\u05d9\u05ea \u0440\u0443\u0441\u0441\u043a\u0438\u0439 \u0420\u0423\u0421\u0421\u041a\u0418\u0419",
+    "\u03a3 \u0391\u03a3. \u0391\u03a3'\u0392 \u0391\u0301\u03a3 \u0391\u03a3\u0301 final sigma",
     "\u0130stanbul \u0131\u015f\u0131k",
+    "\u01c5 \u01c4 \u1e9e titlecase",
     "\ufb01ne \ufb02ower ligatures",
     "it'\u017f long s",
     # emoji: ZWJ sequences (U+200D is a format character and is removed), variation selectors, modifiers
@@ -171,6 +174,7 @@ PROMPTS = [
     "null\x00char replacement\ufffdchar bell\x07 escape\x1b[0m delete\x7f",
     "vertical\x0btab form\x0cfeed next\x85line",
     "private\ue000use",
+    "pink \U0001fa77 heart (Unicode 15.0, unassigned for Python 3.11)",
     # special tokens inside text
     "a <|endoftext|> b",
     "<|startoftext|>x<|endoftext|>",
@@ -188,6 +192,35 @@ PROMPTS = [
     LONG_PROMPT,
     LONG_PROMPT.upper() + " " + LONG_PROMPT,
 ]
+
+
+
+def random_mixtures(count, seed=7):
+    """Seeded random strings mixing every hard class above, special tokens and contractions included."""
+    pools = [
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789", " " * 6,
+        "\t\n\r\x0b\x0c\x85\u2028\u2029\u00a0\u3000\u200b", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "'" * 3,
+        "\u00e9\u00e8\u00ea\u00eb\u00e0\u00f6\u00e7\u00f1\u00c5\u00f8\u0153\u00df\u017f\u0130\u0131\u03a3\u03c3\u03c2\u0391\u0394\u0416\u044f",
+        "\u0301\u0308\u0323\u030a\u0307", "\u5317\u4eac\u6b22\u8fce\u6771\u65e5\u672c\uf900", "\u3072\u3089\u30ab\u30bf\ud55c\uad6d",
+        "\U0001f431\U0001f680\U0001f44d\U0001f3fd\u2764\u200d\ufe0f\U0001f308", "\x00\x07\x1b\x7f\ufffd\ue000\ufeff\u00ad",
+        "\u01c5\u01c4\u1e9e\ufb01\u00bd\u00b2\u216b\u0661",
+    ]
+    words = ["<|endoftext|>", "<|startoftext|>", "<|ENDOFTEXT|>", "don't", "'s", "'LL", "&amp;", "!!!"]
+    rng = random.Random(seed)
+    prompts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            if rng.random() < 0.1:
+                parts.append(rng.choice(words))
+            else:
+                pool = rng.choice(pools)
+                parts.append("".join(rng.choice(pool) for _ in range(rng.randint(1, 6))))
+        prompts.append("".join(parts))
+    return prompts
+
+
+PROMPTS += random_mixtures(30)
 
 # Ids published by other projects for the openai/clip-vit-large-patch14 vocabulary (without bos/eos).
 KNOWN_IDS = {
@@ -251,9 +284,14 @@ def main():
         "styles": {"sd1": "pad_token <|endoftext|> (49407)", "sd2": "pad_token ! (0), from sd2/special_tokens_map.json"},
         "cases": cases,
     }
+    # One line per case and per field keeps the file readable and its diffs small.
+    header = json.dumps({k: v for k, v in reference.items() if k != "cases"}, indent=1)[:-2]
+    lines = [
+        "  {\n" + ",\n".join(f"   {json.dumps(k)}: {json.dumps(v, ensure_ascii=True)}" for k, v in case.items()) + "\n  }"
+        for case in cases
+    ]
     with open(os.path.join(FIXTURE, "reference_ids.json"), "w", encoding="utf-8") as f:
-        json.dump(reference, f, ensure_ascii=True, indent=1)
-        f.write("\n")
+        f.write(header + ',\n "cases": [\n' + ",\n".join(lines) + "\n ]\n}\n")
     print(f"wrote {len(cases)} cases to {os.path.relpath(FIXTURE, ROOT)}/reference_ids.json")
 
 

@@ -1,0 +1,38 @@
+import Prior
+
+/// A `latent-prior optimize` run: the shortest path from a prompt to a picture with the prior.
+/// Written to the run folder as config.json; a resumed run must match it.
+public struct OptimizationConfiguration: Codable, Equatable, Sendable {
+    public enum Parameterization: String, Codable, CaseIterable, Sendable {
+        /// θ = v, the (scaled) latent itself.
+        case latent
+        /// θ = an RGB image (through tanh), encoded by the frozen VAE encoder to v.
+        case rgb
+    }
+
+    public var prompt: String
+    public var negativePrompt = ""
+    public var model: String
+    public var parameterization = Parameterization.latent
+    public var iterations = 400
+    public var learningRate: Float = 0.05
+    public var seed: UInt64 = 0
+    public var saveEvery = 50
+    /// Latent height and width (default: the UNet's sample size).
+    public var latentHeight: Int?
+    public var latentWidth: Int?
+    public var prior = PriorConfiguration()
+
+    public init(prompt: String, model: String) {
+        self.prompt = prompt
+        self.model = model
+    }
+
+    /// Everything but the iteration count must match for a resume (a run may be extended).
+    func isResumable(from other: OptimizationConfiguration) -> Bool {
+        var a = self, b = other
+        a.iterations = 0
+        b.iterations = 0
+        return a == b
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Diffusion
+import Foundation
+import ImageIO
+import MLXCore
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Text-to-image sampling with classifier-free guidance; writes PNGs and a grid.")
+
+    @Option(help: "A diffusers model folder.")
+    var model: String
+
+    @Option(help: "What to draw.")
+    var prompt: String
+
+    @Option(help: "What to steer away from (the unconditional prompt).")
+    var negativePrompt = ""
+
+    @Option(help: "Denoising steps.")
+    var steps = 30
+
+    @Option(help: "Classifier-free guidance scale.")
+    var guidanceScale: Float = 7.5
+
+    @Option(help: "ddim, euler or ddpm.")
+    var scheduler = "ddim"
+
+    @Option(help: "Random seed (same seed, same images).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Number of images.")
+    var count = 1
+
+    @Option(help: "Image height in pixels (default: the model's native size).")
+    var height: Int?
+
+    @Option(help: "Image width in pixels (default: the model's native size).")
+    var width: Int?
+
+    @Option(help: "Compute dtype: float32, float16 or bfloat16.")
+    var dtype: DType = .float32
+
+    @Option(help: "Output folder for sample-NNN.png and grid.png.")
+    var output: String
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    func run() throws {
+        try deviceOption.apply()
+        var settings = GenerationSettings(prompt: prompt)
+        settings.negativePrompt = negativePrompt
+        settings.steps = steps
+        settings.guidanceScale = guidanceScale
+        settings.sampler = scheduler
+        settings.seed = seed
+        settings.count = count
+        settings.height = height
+        settings.width = width
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: model), dtype: dtype)
+        let progress = ProgressBar(total: steps, label: "sampling")
+        let images = try pipeline.generate(settings) { step, _ in
+            progress.update(step: step)
+            return true
+        }
+        let pictures = try images.map { try RGBImage($0) }
+        for (index, picture) in pictures.enumerated() {
+            try PNG.write(picture, to: "\(output)/sample-\(String(format: "%03d", index)).png")
+        }
+        try PNG.write(imageGrid(pictures), to: "\(output)/grid.png")
+        print("wrote \(pictures.count) image\(pictures.count == 1 ? "" : "s") and grid.png to \(output)")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Prior
+
+extension PriorConfiguration.Weighting: ExpressibleByArgument {}
+
+/// The prior's settings as command-line options, shared by every command that optimises.
+struct PriorOptions: ParsableArguments {
+    @Option(help: "Classifier-free guidance scale.")
+    var guidanceScale: Float = 100
+
+    @Option(help: "Weighting w(t): 1-alpha (DreamFusion), sqrt-alpha-1-alpha (Latent-NeRF) or uniform.")
+    var weighting: PriorConfiguration.Weighting = .oneMinusAlpha
+
+    @Option(help: "Smallest t as a fraction of the training timesteps.")
+    var tMin: Float = 0.02
+
+    @Option(help: "Largest t as a fraction of the training timesteps.")
+    var tMax: Float = 0.98
+
+    @Option(help: "Anneal t-max linearly to this fraction over the run.")
+    var tMaxFinal: Float?
+
+    @Option(help: "Weight of latent score distillation.")
+    var lambdaLsd: Float = 1
+
+    @Option(help: "Weight of feature matching through the VAE decoder.")
+    var lambdaFm: Float = 1
+
+    @Option(help: "Weight of the KL regulariser.")
+    var lambdaKl: Float = 1
+
+    @Flag(help: "Turn feature matching off (LSD only, or LSD + KL).")
+    var noFm = false
+
+    @Flag(help: "Turn the KL regulariser off.")
+    var noKl = false
+
+    @Option(parsing: .upToNextOption, help: "Decoder layers for feature matching: mid_block, up_blocks.N, conv_in.")
+    var fmLayers: [String] = ["mid_block", "up_blocks.0", "up_blocks.1"]
+
+    var configuration: PriorConfiguration {
+        var c = PriorConfiguration()
+        c.guidanceScale = guidanceScale
+        c.weighting = weighting
+        c.tMin = tMin
+        c.tMax = tMax
+        c.tMaxFinal = tMaxFinal
+        c.lambdaLSD = lambdaLsd
+        c.lambdaFM = noFm ? 0 : lambdaFm
+        c.lambdaKL = noKl ? 0 : lambdaKl
+        c.featureMatchingLayers = fmLayers
+        return c
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Diffusion
+import Foundation
+
+struct Tokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the 77 CLIP token ids of each prompt (one JSON array per line), as diffusers pads and truncates them.")
+
+    @Option(help: "A diffusers model folder (its tokenizer/ subfolder is used).")
+    var model: String
+
+    @Argument(help: "One or more prompts.")
+    var prompts: [String]
+
+    func run() throws {
+        guard !prompts.isEmpty else { throw ValidationError("give at least one prompt") }
+        let tokenizer = try CLIPTokenizer(directory: try ModelFolder(path: model).component("tokenizer"))
+        for prompt in prompts {
+            print("[" + tokenizer.inputIDs(prompt).map(String.init).joined(separator: ", ") + "]")
+        }
+    }
+}
