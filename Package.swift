@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "Prior", dependencies: ["Diffusion"]),
         // Application: optimise a latent or an RGB image with the prior (`latent-prior optimize`).
         .target(name: "LatentOptimization", dependencies: ["Prior", "ImageIO"]),
+        // Application: the toy world — procedural scenes and the tiny default model trained on them.
+        .target(name: "ToyWorld", dependencies: ["Prior", "ImageIO"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
@@ -57,6 +59,7 @@ let package = Package(
                 "ImageIO",
                 "Prior",
                 "LatentOptimization",
+                "ToyWorld",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "PriorTests", dependencies: ["Prior"]),
+        .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),

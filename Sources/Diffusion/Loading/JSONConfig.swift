@@ -46,13 +46,30 @@ public struct JSONConfig {
         values[key] == nil || values[key] is NSNull
     }
 
+    /// JSON true/false. (On Linux `NSNumber(1) is Bool` holds too, so the number's type is checked.)
+    private static func isBoolean(_ value: Any?) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
+    }
+
+    /// A value as `require` compares it: strings as is, booleans as true/false, whole numbers without ".0".
+    private static func canonical(_ value: Any) -> String {
+        if let text = value as? String { return text }
+        if isBoolean(value), let flag = value as? Bool { return flag ? "true" : "false" }
+        if let number = value as? NSNumber {
+            let double = number.doubleValue
+            return double == double.rounded() && abs(double) < 1e15 ? "\(Int(double))" : "\(double)"
+        }
+        return "\(value)"
+    }
+
     private func typeError(_ key: String, _ expected: String) -> DiffusionError {
-        .unsupportedConfigValue(path: path, key: key, value: "\(values[key]!)", supported: expected)
+        .unsupportedConfigValue(path: path, key: key, value: JSONConfig.canonical(values[key]!), supported: expected)
     }
 
     public func int(_ key: String, default value: Int) throws -> Int {
         if isMissing(key) { return value }
-        if let number = values[key] as? NSNumber, !(values[key] is Bool), number.doubleValue == number.doubleValue.rounded() {
+        if let number = values[key] as? NSNumber, !JSONConfig.isBoolean(values[key]), number.doubleValue == number.doubleValue.rounded() {
             return number.intValue
         }
         throw typeError(key, "an integer")
@@ -60,13 +77,13 @@ public struct JSONConfig {
 
     public func double(_ key: String, default value: Double) throws -> Double {
         if isMissing(key) { return value }
-        if let number = values[key] as? NSNumber, !(values[key] is Bool) { return number.doubleValue }
+        if let number = values[key] as? NSNumber, !JSONConfig.isBoolean(values[key]) { return number.doubleValue }
         throw typeError(key, "a number")
     }
 
     public func bool(_ key: String, default value: Bool) throws -> Bool {
         if isMissing(key) { return value }
-        if let flag = values[key] as? Bool { return flag }
+        if JSONConfig.isBoolean(values[key]), let flag = values[key] as? Bool { return flag }
         throw typeError(key, "true or false")
     }
 
@@ -97,7 +114,7 @@ public struct JSONConfig {
     /// An integer applied to every block, or one integer per block (diffusers accepts both).
     public func intPerBlock(_ key: String, blocks: Int, default value: Int?) throws -> [Int]? {
         if isMissing(key) { return value.map { Array(repeating: $0, count: blocks) } }
-        if let number = values[key] as? NSNumber, !(values[key] is Bool) { return Array(repeating: number.intValue, count: blocks) }
+        if let number = values[key] as? NSNumber, !JSONConfig.isBoolean(values[key]) { return Array(repeating: number.intValue, count: blocks) }
         if let list = values[key] as? [NSNumber] {
             guard list.count == blocks else {
                 throw DiffusionError.unsupportedConfigValue(path: path, key: key, value: "\(list.map(\.intValue))",
@@ -110,14 +127,7 @@ public struct JSONConfig {
 
     /// Fails unless the key is missing or equals one of `allowed` (an unsupported model variant).
     public func require(_ key: String, in allowed: [String?]) throws {
-        let value: String?
-        if isMissing(key) {
-            value = nil
-        } else if let text = values[key] as? String {
-            value = text
-        } else {
-            value = "\(values[key]!)"
-        }
+        let value = isMissing(key) ? nil : JSONConfig.canonical(values[key]!)
         if !allowed.contains(value) {
             throw DiffusionError.unsupportedConfigValue(
                 path: path, key: key, value: value ?? "null", supported: allowed.map { $0 ?? "null" }.joined(separator: ", "))

@@ -43,8 +43,16 @@ public final class StableDiffusion {
     public var defaultImageSize: Int { unet.configuration.sampleSize * vae.configuration.downsamplingFactor }
 
     /// Images [H, W, 3] in [−1, 1], one per `settings.count`. `progress(step, total)` returning
-    /// false cancels the run (throws `CancellationError`).
-    public func generate(_ settings: GenerationSettings, progress: (Int, Int) -> Bool = { _, _ in true }) throws -> [MLXArray] {
+    /// false cancels the run (throws `CancellationError`). `initialNoise` [count, h, w, C] replaces
+    /// the seeded starting noise (it is scaled by the sampler's initial σ, as diffusers scales `latents`).
+    public func generate(_ settings: GenerationSettings, initialNoise: MLXArray? = nil,
+                         progress: (Int, Int) -> Bool = { _, _ in true }) throws -> [MLXArray] {
+        try decode(sample(settings, initialNoise: initialNoise, progress: progress))
+    }
+
+    /// Denoised latents (scaled, [count, h, w, C]) before decoding.
+    public func sample(_ settings: GenerationSettings, initialNoise: MLXArray? = nil,
+                       progress: (Int, Int) -> Bool = { _, _ in true }) throws -> MLXArray {
         guard !settings.prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DiffusionError.invalidInput("the prompt is empty")
         }
@@ -72,7 +80,10 @@ public final class StableDiffusion {
             return parts[1]
         }
         let shape = [count, height / factor, width / factor, unet.configuration.inChannels]
-        var latents = try Random.normal(shape, key: nextKey()) * sampler.initialNoiseScale
+        if let initialNoise, initialNoise.shape != shape {
+            throw DiffusionError.invalidInput("initial noise must have shape \(shape), got \(initialNoise.shape)")
+        }
+        var latents = try (initialNoise ?? Random.normal(shape, key: nextKey())) * sampler.initialNoiseScale
         for (index, t) in sampler.timesteps.enumerated() {
             let input = try sampler.scaleModelInput(latents, stepIndex: index)
             let doubled = try concatenated([input, input]).asType(unet.parameterDType)
@@ -84,9 +95,14 @@ public final class StableDiffusion {
             try latents.eval()
             if !progress(index + 1, sampler.timesteps.count) { throw CancellationError() }
         }
+        return latents
+    }
+
+    /// Scaled latents [N, h, w, C] → images [H, W, 3] in [−1, 1].
+    public func decode(_ latents: MLXArray) throws -> [MLXArray] {
         let images = try vae.decode((latents / vae.scalingFactor).asType(vae.parameterDType)).asType(.float32)
         try images.eval()
-        return try (0..<count).map { try images.index($0) }
+        return try (0..<latents.dim(0)).map { try images.index($0) }
     }
 }
 

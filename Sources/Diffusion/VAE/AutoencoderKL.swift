@@ -121,15 +121,18 @@ public final class AutoencoderKL: Module {
     let quantConv: Conv2d?
     let postQuantConv: Conv2d?
 
+    /// Latent scale of the diffusion model's space (config `scaling_factor`); settable so a newly
+    /// trained VAE can record 1/std of its latents, as Stable Diffusion's 0.18215 was chosen.
+    public var scalingFactor: Float
+
     public init(configuration c: VAEConfiguration) throws {
         configuration = c
+        scalingFactor = c.scalingFactor
         encoder = try VAEEncoder(configuration: c)
         decoder = try VAEDecoder(configuration: c)
         quantConv = c.useQuantConv ? try Conv2d(2 * c.latentChannels, 2 * c.latentChannels, kernelSize: 1) : nil
         postQuantConv = c.usePostQuantConv ? try Conv2d(c.latentChannels, c.latentChannels, kernelSize: 1) : nil
     }
-
-    public var scalingFactor: Float { configuration.scalingFactor }
 
     /// image [N, H, W, 3] in [−1, 1] → (mean, logvar), each [N, h, w, latent]; logvar clamped to [−30, 20].
     public func encode(_ image: MLXArray) throws -> (mean: MLXArray, logVariance: MLXArray) {

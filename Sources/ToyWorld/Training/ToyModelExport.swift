@@ -1,0 +1,41 @@
+import Diffusion
+import Foundation
+import MLXCore
+import NN
+
+/// Writes the trained toy model as a diffusers folder (model_index.json, tokenizer/, text_encoder/,
+/// unet/, vae/, scheduler/), weights in float16 safetensors: the layout `--model` expects and
+/// diffusers' `StableDiffusionPipeline.from_pretrained` reads.
+public enum ToyModelExport {
+    public static func write(_ trainer: ToyTrainer, to folder: URL, dtype: DType = .float16) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+        try writeJSONObject([
+            "_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.31.0",
+            "tokenizer": ["transformers", "CLIPTokenizer"], "text_encoder": ["transformers", "CLIPTextModel"],
+            "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"],
+            "scheduler": ["diffusers", "DDIMScheduler"], "safety_checker": [NSNull(), NSNull()],
+            "feature_extractor": [NSNull(), NSNull()], "requires_safety_checker": false,
+        ], to: folder.appendingPathComponent("model_index.json"))
+
+        try ToyVocabulary.write(to: folder.appendingPathComponent("tokenizer"))
+
+        var vaeConfig = trainer.vae.configuration
+        vaeConfig.scalingFactor = trainer.vae.scalingFactor
+        let components: [(String, [String: Any], Module, String)] = [
+            ("text_encoder", trainer.textEncoder.configuration.transformersConfig, trainer.textEncoder, "model.safetensors"),
+            ("unet", trainer.unet.configuration.diffusersConfig, trainer.unet, "diffusion_pytorch_model.safetensors"),
+            ("vae", vaeConfig.diffusersConfig, trainer.vae, "diffusion_pytorch_model.safetensors"),
+        ]
+        for (name, config, module, weightsName) in components {
+            let componentFolder = folder.appendingPathComponent(name)
+            try fileManager.createDirectory(at: componentFolder, withIntermediateDirectories: true)
+            try writeJSONObject(config, to: componentFolder.appendingPathComponent("config.json"))
+            let weights = try module.weightsInFileLayout().mapValues { try $0.asType(dtype) }
+            try SafetensorsFile(tensors: weights, metadata: ["format": "pt"]).save(componentFolder.appendingPathComponent(weightsName).path)
+        }
+        let schedulerFolder = folder.appendingPathComponent("scheduler")
+        try fileManager.createDirectory(at: schedulerFolder, withIntermediateDirectories: true)
+        try writeJSONObject(NoiseSchedule.stableDiffusionConfig(), to: schedulerFolder.appendingPathComponent("scheduler_config.json"))
+    }
+}

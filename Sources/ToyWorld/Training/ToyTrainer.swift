@@ -1,0 +1,195 @@
+import Diffusion
+import Foundation
+import MLXCore
+import NN
+
+/// The text encoder and UNet trained together in the diffusion stage (keys "text_encoder.…", "unet.…").
+final class TextConditionedDenoiser: Module {
+    let textEncoder: CLIPTextModel
+    let unet: UNet2DConditionModel
+
+    init(textEncoder: CLIPTextModel, unet: UNet2DConditionModel) {
+        self.textEncoder = textEncoder
+        self.unet = unet
+    }
+}
+
+/// Trains the toy model: first the VAE (reconstruction MSE + a small KL to N(0, I)), then the
+/// text encoder and UNet together (ε-prediction MSE under Stable Diffusion's noise schedule, with
+/// caption dropout for classifier-free guidance). Checkpoints to `stateFolder` and resumes from it.
+public final class ToyTrainer {
+    public enum Stage: String, Codable, Sendable { case vae, diffusion, done }
+
+    public let configuration: ToyTrainingConfiguration
+    public let tokenizer: CLIPTokenizer
+    public let vae: AutoencoderKL
+    let denoiser: TextConditionedDenoiser
+    let schedule: NoiseSchedule
+    let data: TrainingBatchSource
+    let stateFolder: URL
+    let vaeOptimizer: Adam
+    let diffusionOptimizer: Adam
+    public private(set) var stage = Stage.vae
+    public private(set) var step = 0
+
+    public init(configuration: ToyTrainingConfiguration, data: TrainingBatchSource, stateFolder: URL, resume: Bool) throws {
+        self.configuration = try configuration.validated()
+        self.data = data
+        self.stateFolder = stateFolder
+        tokenizer = try CLIPTokenizer(vocabulary: ToyVocabulary.vocabulary(), merges: ToyVocabulary.merges())
+        try InitializationKeys.seed(configuration.seed)
+        vae = try AutoencoderKL(configuration: ToyModelArchitecture.vae())
+        denoiser = TextConditionedDenoiser(
+            textEncoder: try CLIPTextModel(configuration: ToyModelArchitecture.textEncoder(vocabularySize: tokenizer.vocabularySize)),
+            unet: try UNet2DConditionModel(configuration: ToyModelArchitecture.unet()))
+        schedule = try NoiseSchedule()
+        vaeOptimizer = Adam(learningRate: configuration.vaeLearningRate)
+        diffusionOptimizer = Adam(learningRate: configuration.diffusionLearningRate)
+        try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
+        if resume, FileManager.default.fileExists(atPath: statePath) { try restore() }
+    }
+
+    public var textEncoder: CLIPTextModel { denoiser.textEncoder }
+    public var unet: UNet2DConditionModel { denoiser.unet }
+    var statePath: String { stateFolder.appendingPathComponent("state.safetensors").path }
+
+    /// Runs both stages to the end; `report(stage, step, total, loss)` sees every step.
+    public func train(report: (Stage, Int, Int, Float) -> Void) throws {
+        while stage == .vae && step < configuration.vaeSteps {
+            step += 1
+            let loss = try vaeStep(step)
+            guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: "VAE", step: step) }
+            report(.vae, step, configuration.vaeSteps, loss)
+            if step % configuration.checkpointEvery == 0 { try saveState() }
+        }
+        if stage == .vae {
+            vae.scalingFactor = try measuredScalingFactor()
+            stage = .diffusion
+            step = 0
+            try saveState()
+        }
+        while stage == .diffusion && step < configuration.diffusionSteps {
+            step += 1
+            let loss = try diffusionStep(step)
+            guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: "diffusion", step: step) }
+            report(.diffusion, step, configuration.diffusionSteps, loss)
+            if step % configuration.checkpointEvery == 0 { try saveState() }
+        }
+        if stage == .diffusion {
+            stage = .done
+            try saveState()
+        }
+    }
+
+    /// Linear warm-up over the first 100 steps, then constant.
+    private func warmedUp(_ rate: Float, _ step: Int) -> Float { rate * min(1, Float(step) / 100) }
+
+    private func vaeStep(_ step: Int) throws -> Float {
+        let (images, _) = try data.batch(index: step, size: configuration.batchSize)
+        let noiseKey = try Random.key(configuration.seed &+ UInt64(step) &* 7919)
+        let vae = self.vae
+        let klWeight = configuration.vaeKLWeight
+        let (loss, gradients) = try vae.valueAndGradients {
+            let (mean, logVariance) = try vae.encode(images)
+            let latents = try mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: noiseKey)
+            let reconstruction = try vae.decode(latents)
+            let mse = try square(reconstruction - images).mean()
+            let kl = try ((square(mean) + exp(logVariance) - logVariance) - 1).mean() * 0.5
+            return try mse + kl * klWeight
+        }
+        vaeOptimizer.learningRate = warmedUp(configuration.vaeLearningRate, step)
+        try vaeOptimizer.update(vae, gradients: gradients)
+        return try loss.item(Float.self)
+    }
+
+    private func diffusionStep(_ step: Int) throws -> Float {
+        let (images, captions) = try data.batch(index: configuration.vaeSteps + step, size: configuration.batchSize)
+        var generator = TrainingRandom(seed: configuration.seed &+ 0xD1FF &+ UInt64(step) &* 104_729)
+        let prompts = captions.map { generator.nextUnit() < Double(configuration.captionDropout) ? "" : $0 }
+        let timesteps = captions.map { _ in Int(generator.next() % UInt64(schedule.trainTimesteps)) }
+        let keys = try Random.split(try Random.key(configuration.seed &+ 0xACE &+ UInt64(step)), count: 2)
+        let (mean, logVariance) = try vae.encode(images)
+        let latents = try stopGradient((mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: keys[0])) * vae.scalingFactor)
+        let noise = try Random.normal(latents.shape, key: keys[1])
+        let noisy = try schedule.addNoise(latents, noise: noise, timesteps: timesteps)
+        let ids = try tokenizer.inputIDs(prompts)
+        let t = try MLXArray(timesteps.map { Float($0) })
+        let denoiser = self.denoiser
+        let (loss, gradients) = try denoiser.valueAndGradients {
+            let context = try denoiser.textEncoder(ids)
+            let prediction = try denoiser.unet(noisy, timesteps: t, context: context)
+            return try square(prediction - noise).mean()
+        }
+        diffusionOptimizer.learningRate = warmedUp(configuration.diffusionLearningRate, step)
+        try diffusionOptimizer.update(denoiser, gradients: gradients)
+        return try loss.item(Float.self)
+    }
+
+    /// 1 / std of the posterior means over a few batches (how SD's 0.18215 was chosen).
+    private func measuredScalingFactor() throws -> Float {
+        var means: [MLXArray] = []
+        for index in 0..<8 {
+            let (images, _) = try data.batch(index: 1_000_000 + index, size: configuration.batchSize)
+            means.append(try vae.encode(images).mean)
+        }
+        let std = try concatenated(means).variance().item(Float.self).squareRoot()
+        return std > 0 ? 1 / std : 1
+    }
+
+    // MARK: checkpoints
+
+    private func saveState() throws {
+        var tensors: [String: MLXArray] = [:]
+        for (key, value) in try vae.weightsInFileLayout() { tensors["vae.\(key)"] = value }
+        for (key, value) in try denoiser.weightsInFileLayout() { tensors["denoiser.\(key)"] = value }
+        for (key, value) in try vaeOptimizer.state() { tensors["adam_vae.\(key)"] = value }
+        for (key, value) in try diffusionOptimizer.state() { tensors["adam_diffusion.\(key)"] = value }
+        let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        try SafetensorsFile(tensors: tensors, metadata: [
+            "stage": stage.rawValue, "step": "\(step)", "config": config, "scaling_factor": "\(vae.scalingFactor)",
+        ]).save(statePath)
+    }
+
+    private func restore() throws {
+        let file = try SafetensorsFile.load(statePath)
+        guard let stageName = file.metadata["stage"], let savedStage = Stage(rawValue: stageName),
+              let stepText = file.metadata["step"], let savedStep = Int(stepText),
+              let configText = file.metadata["config"],
+              let saved = try? JSONDecoder().decode(ToyTrainingConfiguration.self, from: Data(configText.utf8)),
+              let scaling = file.metadata["scaling_factor"].flatMap(Float.init) else {
+            throw ToyTrainingError.incompatibleCheckpoint(path: statePath, reason: "not a train-toy checkpoint")
+        }
+        var comparable = saved
+        comparable.vaeSteps = configuration.vaeSteps
+        comparable.diffusionSteps = configuration.diffusionSteps
+        guard comparable == configuration else {
+            throw ToyTrainingError.incompatibleCheckpoint(path: statePath, reason: "it was made with other settings (only step counts may change)")
+        }
+        func part(_ prefix: String) -> [String: MLXArray] {
+            file.tensors.reduce(into: [:]) { result, entry in
+                if entry.key.hasPrefix(prefix) { result[String(entry.key.dropFirst(prefix.count))] = entry.value }
+            }
+        }
+        try vae.load(weights: part("vae."), source: statePath)
+        try denoiser.load(weights: part("denoiser."), source: statePath)
+        try vaeOptimizer.restore(part("adam_vae."))
+        try diffusionOptimizer.restore(part("adam_diffusion."))
+        vae.scalingFactor = scaling
+        stage = savedStage
+        step = savedStep
+    }
+}
+
+/// SplitMix64: a tiny, platform-independent seeded generator for host-side choices.
+fileprivate struct TrainingRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
