@@ -22,27 +22,49 @@ public enum ToyVocabulary {
         return Dictionary(uniqueKeysWithValues: tokens.enumerated().map { ($0.element, $0.offset) })
     }
 
-    /// merges.txt pairs. Each word merges left to right; a word's merges come as one run so that
-    /// whole words end up as single tokens (checked by the tests with the real tokenizer).
+    /// merges.txt pairs, built so that every toy word becomes exactly one token: for each word,
+    /// run BPE with the merges so far and append a merge for the first remaining pair until the
+    /// word is whole. Appended merges rank last, so words already whole stay whole.
     public static func merges() -> [(String, String)] {
         var result: [(String, String)] = []
-        var seen = Set<String>()
+        var ranks: [String: Int] = [:]
         for word in words {
             // The words are printable ASCII, which CLIP's byte-level alphabet spells as itself.
             var symbols = word.unicodeScalars.map { String($0) }
-            guard symbols.count > 1 else { continue }
             symbols[symbols.count - 1] += "</w>"
-            var merged = symbols[0]
-            for symbol in symbols.dropFirst() {
-                let key = merged + " " + symbol
-                if !seen.contains(key) {
-                    seen.insert(key)
-                    result.append((merged, symbol))
-                }
-                merged += symbol
+            while true {
+                let pieces = bytePairEncode(symbols, ranks: ranks)
+                guard pieces.count > 1 else { break }
+                ranks[pieces[0] + " " + pieces[1]] = result.count
+                result.append((pieces[0], pieces[1]))
             }
         }
         return result
+    }
+
+    /// CLIP's BPE on one word: repeatedly merge the adjacent pair of lowest rank.
+    static func bytePairEncode(_ symbols: [String], ranks: [String: Int]) -> [String] {
+        var pieces = symbols
+        while pieces.count > 1 {
+            let candidates = (0..<(pieces.count - 1)).compactMap { index in
+                ranks[pieces[index] + " " + pieces[index + 1]].map { (rank: $0, index: index) }
+            }
+            guard let best = candidates.min(by: { $0.rank < $1.rank }) else { break }
+            let pair = (pieces[best.index], pieces[best.index + 1])
+            var merged: [String] = []
+            var index = 0
+            while index < pieces.count {
+                if index < pieces.count - 1, pieces[index] == pair.0, pieces[index + 1] == pair.1 {
+                    merged.append(pair.0 + pair.1)
+                    index += 2
+                } else {
+                    merged.append(pieces[index])
+                    index += 1
+                }
+            }
+            pieces = merged
+        }
+        return pieces
     }
 
     /// Writes vocab.json, merges.txt, tokenizer_config.json and special_tokens_map.json.
