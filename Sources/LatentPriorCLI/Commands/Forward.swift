@@ -21,8 +21,8 @@ struct Forward: ParsableCommand {
     @Argument(help: "text-encoder, unet, vae-encode or vae-decode.")
     var component: Component
 
-    @Option(help: "A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, ...).")
-    var model: String
+    @Option(help: "A diffusers model folder (default: the shipped toy model).")
+    var model: String?
 
     @Option(help: "A safetensors file with the component's input tensors.")
     var inputs: String
@@ -40,7 +40,7 @@ struct Forward: ParsableCommand {
 
     func run() throws {
         try deviceOption.apply()
-        let folder = try ModelFolder(path: model, variant: variant)
+        let folder = try ModelFolder(path: DefaultModel.resolve(model), variant: variant)
         let tensors = try SafetensorsFile.load(inputs).tensors
         let results = try component.run(model: folder, inputs: tensors, dtype: dtype)
         try eval(Array(results.values))

@@ -8,8 +8,8 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Text-to-image sampling with classifier-free guidance; writes PNGs and a grid.")
 
-    @Option(help: "A diffusers model folder.")
-    var model: String
+    @Option(help: "A diffusers model folder (default: the shipped toy model).")
+    var model: String?
 
     @Option(help: "What to draw.")
     var prompt: String
@@ -58,7 +58,7 @@ struct Generate: ParsableCommand {
         settings.height = height
         settings.width = width
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: model), dtype: dtype)
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: DefaultModel.resolve(model)), dtype: dtype)
         let progress = ProgressBar(total: steps, label: "sampling")
         let images = try pipeline.generate(settings) { step, _ in
             progress.update(step: step)

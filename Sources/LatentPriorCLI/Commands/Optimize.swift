@@ -11,8 +11,8 @@ struct Optimize: ParsableCommand {
         abstract: "Optimise a latent (or an RGB image) with the prior until it matches the prompt.",
         discussion: "Writes config.json, losses.csv, snapshots/step-N.png, final.png and checkpoint.safetensors to --output; --resume continues from the checkpoint.")
 
-    @Option(help: "A diffusers model folder.")
-    var model: String
+    @Option(help: "A diffusers model folder (default: the shipped toy model).")
+    var model: String?
 
     @Option(help: "What the picture should show.")
     var prompt: String
@@ -47,7 +47,7 @@ struct Optimize: ParsableCommand {
 
     func run() throws {
         try deviceOption.apply()
-        var configuration = OptimizationConfiguration(prompt: prompt, model: model)
+        var configuration = OptimizationConfiguration(prompt: prompt, model: DefaultModel.resolve(model))
         configuration.negativePrompt = negativePrompt
         configuration.parameterization = parameterization
         configuration.iterations = iterations
@@ -56,7 +56,7 @@ struct Optimize: ParsableCommand {
         configuration.saveEvery = saveEvery
         configuration.prior = prior.configuration
         let run = try RunFolder(path: output)
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: configuration.model))
         let optimizer = try LatentOptimizer(configuration: configuration, pipeline: pipeline, run: run, resume: resume)
         let start = optimizer.completedSteps
         if start > 0 { print("resuming at step \(start) of \(iterations)") }

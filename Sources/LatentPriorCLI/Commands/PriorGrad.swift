@@ -13,8 +13,8 @@ struct PriorGrad: ParsableCommand {
             unweighted by lambda), loss_fm, loss_kl (scalars).
             """)
 
-    @Option(help: "A diffusers model folder.")
-    var model: String
+    @Option(help: "A diffusers model folder (default: the shipped toy model).")
+    var model: String?
 
     @Option(help: "A safetensors file with latents, noise, timestep, cond, uncond.")
     var inputs: String
@@ -39,7 +39,7 @@ struct PriorGrad: ParsableCommand {
         // Every term is computed so that all three gradients can be compared; λ only weights the total.
         configuration.lambdaFM = max(configuration.lambdaFM, 1e-12)
         configuration.lambdaKL = max(configuration.lambdaKL, 1e-12)
-        let folder = try ModelFolder(path: model)
+        let folder = try ModelFolder(path: DefaultModel.resolve(model))
         let schedule = try NoiseSchedule(config: folder.config("scheduler", file: "scheduler_config.json"))
         let evaluator = try LatentDiffusionPrior(unet: try folder.loadUNet(), vae: try folder.loadVAE(), schedule: schedule,
                                                  configuration: configuration)

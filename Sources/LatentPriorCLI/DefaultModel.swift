@@ -1,0 +1,18 @@
+import Foundation
+
+/// Where `--model` points when it is not given: the toy model shipped in the repository
+/// (Models/toy-world), or $LATENT_PRIOR_MODEL when set.
+enum DefaultModel {
+    static var path: String {
+        if let override = ProcessInfo.processInfo.environment["LATENT_PRIOR_MODEL"], !override.isEmpty {
+            return override
+        }
+        // This file lives at Sources/LatentPriorCLI/; the repository root is two folders up.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/toy-world").path
+    }
+
+    static func resolve(_ model: String?) -> String {
+        model ?? path
+    }
+}
