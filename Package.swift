@@ -50,7 +50,7 @@ let package = Package(
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
         .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib"]),
         // Speed measurements printed by `latent-prior bench`.
-        .target(name: "Benchmarks", dependencies: ["MLXCore"]),
+        .target(name: "Benchmarks", dependencies: ["MLXCore", "Diffusion"]),
         .executableTarget(
             name: "LatentPriorCLI",
             dependencies: [

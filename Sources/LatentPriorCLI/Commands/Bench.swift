@@ -1,12 +1,13 @@
 import ArgumentParser
 import Benchmarks
+import Diffusion
 import Foundation
 import MLXCore
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed (medians over repeated runs), printed as tables.",
-        subcommands: [BenchBlas.self])
+        subcommands: [BenchBlas.self, BenchStableDiffusion.self])
 }
 
 struct BenchBlas: ParsableCommand {
@@ -41,5 +42,40 @@ struct BenchBlas: ParsableCommand {
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+struct BenchStableDiffusion: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sd",
+        abstract: "Forward times of the text encoder, UNet (batch 2) and VAE decoder of a model folder.",
+        discussion: "scripts/bench_sd.py runs this beside diffusers on the same weights and prints the ratios.")
+
+    @Option(help: "A diffusers model folder (default: the shipped toy model).")
+    var model: String?
+
+    @Option(help: "Timed repetitions per component (after one warm-up).")
+    var repeats = 3
+
+    @Option(help: "Latent height and width.")
+    var latentSize = 64
+
+    @Option(parsing: .upToNextOption, help: "Components: text-encoder, unet, vae-decode.")
+    var components = ["text-encoder", "unet", "vae-decode"]
+
+    @OptionGroup var deviceOption: DeviceOption
+
+    func run() throws {
+        try deviceOption.apply()
+        guard repeats > 0, latentSize > 0 else { throw ValidationError("--repeats and --latent-size must be positive") }
+        var benchmark = StableDiffusionBenchmark(folder: try ModelFolder(path: DefaultModel.resolve(model)))
+        benchmark.repeats = repeats
+        benchmark.latentSize = latentSize
+        benchmark.components = components
+        print("component      median_s  min_s     peak_MiB")
+        try benchmark.run { row in
+            print(String(format: "%-14@ %-9.3f %-9.3f %.0f", row.name, row.timing.median, row.timing.seconds.min() ?? 0,
+                         Double(row.peakMemory) / 1_048_576))
+        }
     }
 }
