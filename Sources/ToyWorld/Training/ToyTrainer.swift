@@ -55,6 +55,8 @@ public final class ToyTrainer {
 
     /// Runs both stages to the end; `report(stage, step, total, loss)` sees every step.
     public func train(report: (Stage, Int, Int, Float) -> Void) throws {
+        // A finished run resumed with more diffusion steps continues where it stopped.
+        if stage == .done && step < configuration.diffusionSteps { stage = .diffusion }
         while stage == .vae && step < configuration.vaeSteps {
             step += 1
             let loss = try vaeStep(step)
@@ -85,7 +87,7 @@ public final class ToyTrainer {
     private func warmedUp(_ rate: Float, _ step: Int) -> Float { rate * min(1, Float(step) / 100) }
 
     private func vaeStep(_ step: Int) throws -> Float {
-        let (images, _) = try data.batch(index: step, size: configuration.batchSize)
+        let (images, _) = try data.batch(index: step, size: configuration.vaeBatchSize)
         let noiseKey = try Random.key(configuration.seed &+ UInt64(step) &* 7919)
         let vae = self.vae
         let klWeight = configuration.vaeKLWeight
@@ -104,7 +106,7 @@ public final class ToyTrainer {
 
     private func diffusionStep(_ step: Int) throws -> Float {
         let (images, captions) = try data.batch(index: configuration.vaeSteps + step, size: configuration.batchSize)
-        var generator = TrainingRandom(seed: configuration.seed &+ 0xD1FF &+ UInt64(step) &* 104_729)
+        var generator = SplitMix64(seed: configuration.seed &+ 0xD1FF &+ UInt64(step) &* 104_729)
         let prompts = captions.map { generator.nextUnit() < Double(configuration.captionDropout) ? "" : $0 }
         let timesteps = captions.map { _ in Int(generator.next() % UInt64(schedule.trainTimesteps)) }
         let keys = try Random.split(try Random.key(configuration.seed &+ 0xACE &+ UInt64(step)), count: 2)
@@ -178,18 +180,4 @@ public final class ToyTrainer {
         stage = savedStage
         step = savedStep
     }
-}
-
-/// SplitMix64: a tiny, platform-independent seeded generator for host-side choices.
-fileprivate struct TrainingRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
