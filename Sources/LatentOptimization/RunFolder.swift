@@ -41,8 +41,8 @@ public struct RunFolder {
 
     public func appendLine(_ line: String, to name: String) throws {
         let path = file(name)
-        if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+        if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw RunError.unwritableOutput(path: path, reason: "cannot create the file")
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw RunError.unwritableOutput(path: path, reason: "cannot open for appending")

@@ -56,7 +56,7 @@ final class SafetensorsTests: XCTestCase {
 
     private func assertFailsNamingFile(_ bytes: [UInt8], _ label: String, mentions: String? = nil) throws {
         let path = folder.appendingPathComponent("\(label).safetensors").path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         XCTAssertThrowsError(try SafetensorsFile.load(path), label) { error in
             XCTAssertTrue(error is MLXError, "\(error)")
             XCTAssertTrue("\(error)".contains(path), "\(label): \(error)")
