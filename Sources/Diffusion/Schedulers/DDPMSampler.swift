@@ -6,15 +6,12 @@ public struct DDPMSampler: Sampler {
     public let schedule: NoiseSchedule
     public let timesteps: [Double]
     let stepRatio: Int
-    public var initialNoiseScale: Float { 1 }
 
     public init(schedule: NoiseSchedule, steps: Int) throws {
         self.schedule = schedule
         timesteps = try schedule.timesteps(steps: steps, spacing: .leading)
         stepRatio = schedule.trainTimesteps / steps
     }
-
-    public func scaleModelInput(_ sample: MLXArray, stepIndex: Int) throws -> MLXArray { sample }
 
     public func step(modelOutput: MLXArray, stepIndex: Int, sample: MLXArray, noise: MLXArray?) throws -> MLXArray {
         let t = Int(timesteps[stepIndex])

@@ -11,6 +11,12 @@ public protocol Sampler {
     func step(modelOutput: MLXArray, stepIndex: Int, sample: MLXArray, noise: MLXArray?) throws -> MLXArray
 }
 
+extension Sampler {
+    /// DDIM/DDPM start from unit-variance noise and feed the sample to the model unscaled.
+    public var initialNoiseScale: Float { 1 }
+    public func scaleModelInput(_ sample: MLXArray, stepIndex: Int) throws -> MLXArray { sample }
+}
+
 public enum SamplerKind: String, CaseIterable, Sendable {
     case ddim, euler, ddpm
 

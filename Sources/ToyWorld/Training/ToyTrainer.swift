@@ -57,29 +57,29 @@ public final class ToyTrainer {
     public func train(report: (Stage, Int, Int, Float) -> Void) throws {
         // A finished run resumed with more diffusion steps continues where it stopped.
         if stage == .done && step < configuration.diffusionSteps { stage = .diffusion }
-        while stage == .vae && step < configuration.vaeSteps {
-            step += 1
-            let loss = try vaeStep(step)
-            guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: "VAE", step: step) }
-            report(.vae, step, configuration.vaeSteps, loss)
-            if step % configuration.checkpointEvery == 0 { try saveState() }
-        }
+        try runStage(.vae, steps: configuration.vaeSteps, name: "VAE", step: vaeStep, report: report)
         if stage == .vae {
             vae.scalingFactor = try measuredScalingFactor()
             stage = .diffusion
             step = 0
             try saveState()
         }
-        while stage == .diffusion && step < configuration.diffusionSteps {
-            step += 1
-            let loss = try diffusionStep(step)
-            guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: "diffusion", step: step) }
-            report(.diffusion, step, configuration.diffusionSteps, loss)
-            if step % configuration.checkpointEvery == 0 { try saveState() }
-        }
+        try runStage(.diffusion, steps: configuration.diffusionSteps, name: "diffusion", step: diffusionStep, report: report)
         if stage == .diffusion {
             stage = .done
             try saveState()
+        }
+    }
+
+    /// Runs `stage` until `steps`, checkpointing every `checkpointEvery` steps; stops on a non-finite loss.
+    private func runStage(_ stage: Stage, steps: Int, name: String, step stepFunction: (Int) throws -> Float,
+                          report: (Stage, Int, Int, Float) -> Void) throws {
+        while self.stage == stage && step < steps {
+            step += 1
+            let loss = try stepFunction(step)
+            guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: name, step: step) }
+            report(stage, step, steps, loss)
+            if step % configuration.checkpointEvery == 0 { try saveState() }
         }
     }
 
