@@ -2,10 +2,11 @@ import Foundation
 
 /// One self-overwriting line on stderr: step/total, a bar, it/s, ETA and any named values
 /// (losses). On a non-terminal (CI logs) it prints a plain line every `logEvery` steps instead.
-struct ProgressBar {
+final class ProgressBar {
     let total: Int
     let label: String
-    private let start = Date()
+    /// The first reported step and its time: rates count from there (a resumed run starts mid-way).
+    private var origin: (step: Int, time: Date)?
     private let interactive = isatty(STDERR_FILENO) != 0
     private let logEvery: Int
 
@@ -15,9 +16,11 @@ struct ProgressBar {
         self.logEvery = logEvery ?? max(1, total / 20)
     }
 
-    func update(step: Int, values: KeyValuePairs<String, Float> = [:], startStep: Int = 0) {
-        let elapsed = Date().timeIntervalSince(start)
-        let done = step - startStep
+    func update(step: Int, values: KeyValuePairs<String, Float> = [:]) {
+        let now = Date()
+        if origin == nil { origin = (step, now) }
+        let elapsed = now.timeIntervalSince(origin!.time)
+        let done = step - origin!.step
         let rate = done > 0 && elapsed > 0 ? Double(done) / elapsed : 0
         let remaining = rate > 0 ? Double(total - step) / rate : 0
         let width = 24
@@ -28,7 +31,7 @@ struct ProgressBar {
         if interactive {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
             if step >= total { FileHandle.standardError.write(Data("\n".utf8)) }
-        } else if step % logEvery == 0 || step >= total || step == startStep + 1 {
+        } else if step % logEvery == 0 || step >= total || done == 0 {
             FileHandle.standardError.write(Data("\(line)\n".utf8))
         }
     }

@@ -62,7 +62,7 @@ struct Optimize: ParsableCommand {
         if start > 0 { print("resuming at step \(start) of \(iterations)") }
         let progress = ProgressBar(total: iterations, label: "optimize")
         try optimizer.optimize { step in
-            progress.update(step: step.step, values: ["lsd": step.lsd, "fm": step.fm, "kl": step.kl], startStep: start)
+            progress.update(step: step.step, values: ["lsd": step.lsd, "fm": step.fm, "kl": step.kl])
         }
         print("final image: \(run.file("final.png"))")
     }

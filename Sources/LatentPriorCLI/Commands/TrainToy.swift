@@ -49,11 +49,10 @@ struct TrainToy: ParsableCommand {
         let start = Date()
         var bars: [ToyTrainer.Stage: ProgressBar] = [:]
         var lossAverage: Float = 0
-        let resumedStage = trainer.stage, resumedStep = trainer.step
         try trainer.train { stage, step, total, loss in
             if bars[stage] == nil { bars[stage] = ProgressBar(total: total, label: stage == .vae ? "vae      " : "diffusion") }
             lossAverage = step == 1 ? loss : 0.98 * lossAverage + 0.02 * loss
-            bars[stage]!.update(step: step, values: ["loss": loss, "avg": lossAverage], startStep: stage == resumedStage ? resumedStep : 0)
+            bars[stage]!.update(step: step, values: ["loss": loss, "avg": lossAverage])
         }
         try ToyModelExport.write(trainer, to: folder)
         print(String(format: "trained in %.1f min; model written to %@ (VAE scaling factor %.4f)",
