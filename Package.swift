@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "PriorTests", dependencies: ["Prior"]),
+        .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.

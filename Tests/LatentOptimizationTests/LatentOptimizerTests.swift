@@ -1,0 +1,88 @@
+import Diffusion
+import Foundation
+import MLXCore
+import XCTest
+@testable import LatentOptimization
+
+/// `optimize` runs on the tiny SD1-like model: run folder contents, exact resume, NaN guard, bad settings.
+final class LatentOptimizerTests: XCTestCase {
+    private let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("DiffusionTests/Fixtures/tiny-sd1").path
+
+    private func temporaryRun() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("optimize-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    private func configuration(iterations: Int) -> OptimizationConfiguration {
+        var c = OptimizationConfiguration(prompt: "a red cube", model: model)
+        c.iterations = iterations
+        c.saveEvery = 2
+        c.prior.guidanceScale = 7.5
+        return c
+    }
+
+    private func theta(_ run: String) throws -> [Float] {
+        try XCTUnwrap(SafetensorsFile.load(run + "/checkpoint.safetensors").tensors["theta"]).toArray(Float.self)
+    }
+
+    func testInterruptedRunResumesToTheSameResult() throws {
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
+        let straight = temporaryRun()
+        try LatentOptimizer(configuration: configuration(iterations: 4), pipeline: pipeline, run: RunFolder(path: straight), resume: false)
+            .optimize { _ in }
+        let interrupted = temporaryRun()
+        try LatentOptimizer(configuration: configuration(iterations: 2), pipeline: pipeline, run: RunFolder(path: interrupted), resume: false)
+            .optimize { _ in }
+        let resumed = try LatentOptimizer(configuration: configuration(iterations: 4), pipeline: pipeline,
+                                          run: RunFolder(path: interrupted), resume: true)
+        XCTAssertEqual(resumed.completedSteps, 2)
+        var seen: [Int] = []
+        try resumed.optimize { seen.append($0.step) }
+        XCTAssertEqual(seen, [3, 4])
+        XCTAssertEqual(try theta(interrupted), try theta(straight))
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: interrupted))
+        XCTAssertTrue(files.isSuperset(of: ["config.json", "losses.csv", "final.png", "checkpoint.safetensors", "snapshots"]))
+        let log = try String(contentsOfFile: interrupted + "/losses.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(log.count, 5)  // header + 4 steps
+    }
+
+    func testResumingAnotherConfigurationIsRefused() throws {
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
+        let run = temporaryRun()
+        try LatentOptimizer(configuration: configuration(iterations: 2), pipeline: pipeline, run: RunFolder(path: run), resume: false)
+            .optimize { _ in }
+        var other = configuration(iterations: 2)
+        other.prompt = "a blue sphere"
+        XCTAssertThrowsError(try LatentOptimizer(configuration: other, pipeline: pipeline, run: RunFolder(path: run), resume: true)) {
+            XCTAssertTrue("\($0)".contains("another configuration"), "\($0)")
+        }
+    }
+
+    func testNonFiniteLossStopsWithTheStepAndKeepsTheCheckpoint() throws {
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
+        let run = temporaryRun()
+        var c = configuration(iterations: 6)
+        c.learningRate = 1e38  // the first update overflows θ to ±inf
+        XCTAssertThrowsError(try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: run), resume: false)
+            .optimize { _ in }) { error in
+            guard case let RunError.nonFinite(step, _, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(step, 2)
+        }
+    }
+
+    func testBadSettingsAreNamed() throws {
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
+        var c = configuration(iterations: 0)
+        XCTAssertThrowsError(try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: temporaryRun()), resume: false)) {
+            XCTAssertTrue("\($0)".contains("--iterations"), "\($0)")
+        }
+        c = configuration(iterations: 2)
+        c.prompt = "  "
+        XCTAssertThrowsError(try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: temporaryRun()), resume: false)) {
+            XCTAssertTrue("\($0)".contains("prompt is empty"), "\($0)")
+        }
+        XCTAssertThrowsError(try RunFolder(path: "/proc/not-writable/run"))
+    }
+}
