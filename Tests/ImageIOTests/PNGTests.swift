@@ -65,3 +65,60 @@ final class PNGTests: XCTestCase {
         XCTAssertTrue(grid[2, 2] == (9, 9, 9))
     }
 }
+
+/// PNG reading: our own files round-trip; files from CPython's encoder with every row filter decode.
+final class PNGDecodingTests: XCTestCase {
+    func testRoundTripOfWrittenFile() throws {
+        let image = RGBImage(width: 5, height: 3, pixels: (0..<45).map { UInt8(($0 * 53) % 256) })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rt-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try PNG.write(image, to: path)
+        XCTAssertEqual(try PNG.read(path), image)
+    }
+
+    func testFiltersAndAlphaFromAnIndependentEncoder() throws {
+        // CPython writes RGBA rows with filters 0–4 (row y uses filter y % 5) and alpha 255 except one pixel.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("py-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let script = """
+            import struct, sys, zlib
+            w, h = 4, 5
+            px = [[((x * 40 + y * 13) % 256, (x * 7 + y * 60) % 256, (x * y * 9) % 256, 255) for x in range(w)] for y in range(h)]
+            px[2][1] = (10, 20, 30, 0)
+            def paeth(a, b, c):
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                return a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            raw = b''
+            prev = [0] * (w * 4)
+            for y in range(h):
+                row = [v for p in px[y] for v in p]
+                f = y % 5
+                out = []
+                for i, v in enumerate(row):
+                    a = row[i - 4] if i >= 4 else 0; b = prev[i]; c = prev[i - 4] if i >= 4 else 0
+                    pred = [0, a, b, (a + b) // 2, paeth(a, b, c)][f]
+                    out.append((v - pred) % 256)
+                raw += bytes([f] + out); prev = row
+            def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+            open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 6, 0, 0, 0))
+                + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let image = try PNG.read(path)
+        XCTAssertEqual(image.width, 4)
+        XCTAssertTrue(image[3, 4] == (UInt8((3 * 40 + 4 * 13) % 256), UInt8((3 * 7 + 4 * 60) % 256), UInt8((3 * 4 * 9) % 256)))
+        XCTAssertTrue(image[1, 2] == (255, 255, 255))  // fully transparent → the white background
+    }
+
+    func testNotAPNGNamesTheFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try PNG.read(path)) { XCTAssertTrue("\($0)".contains(path), "\($0)") }
+    }
+}
