@@ -18,7 +18,9 @@ test: setup
 
 demo: build
 	$(BIN) info
-	$(BIN) bench blas
+	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --output runs/demo/generate
+	$(BIN) optimize --prompt "a blue sphere" --iterations 200 --output runs/demo/optimize
+	@echo "pictures: runs/demo/generate/grid.png and runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
 
 bench: build
 	$(BIN) bench blas
