@@ -18,7 +18,7 @@ test: setup
 
 demo: build
 	$(BIN) info
-	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --output runs/demo/generate
+	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --guidance-scale 3 --output runs/demo/generate
 	$(BIN) optimize --prompt "a blue sphere" --iterations 200 --output runs/demo/optimize
 	@echo "pictures: runs/demo/generate/grid.png and runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
 
