@@ -18,6 +18,8 @@ public struct OptimizationStep {
     public let fm: Float
     public let kl: Float
     public let timestep: Int
+    /// ‖g_LSD‖, ‖∂L_FM/∂v‖, ‖∂L_KL/∂v‖.
+    public let gradientNorms: [Float]
 }
 
 /// Optimises a latent (or an RGB image through the VAE encoder) so that the prior's loss falls:
@@ -31,6 +33,7 @@ public final class LatentOptimizer {
     let adam: Adam
     let conditioning: TextConditioning
     public private(set) var completedSteps = 0
+    static let lossLogHeader = "step,t,lsd,fm,kl,grad_norm_lsd,grad_norm_fm,grad_norm_kl"
 
     public init(configuration: OptimizationConfiguration, pipeline: StableDiffusion, run: RunFolder, resume: Bool) throws {
         guard !configuration.prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -55,7 +58,7 @@ public final class LatentOptimizer {
         } else {
             try run.writeJSON(configuration, to: "config.json")
             try? FileManager.default.removeItem(atPath: run.file("losses.csv"))
-            try run.appendLine("step,t,lsd,fm,kl", to: "losses.csv")
+            try run.appendLine(LatentOptimizer.lossLogHeader, to: "losses.csv")
         }
     }
 
@@ -99,7 +102,7 @@ public final class LatentOptimizer {
             let cotangent = try evaluation.totalGradient(prior.configuration)
             let gradient = try pullback(cotangent)
             let values = try [evaluation.lsdLoss, evaluation.fmLoss ?? MLXArray(Float(0)), evaluation.klLoss ?? MLXArray(Float(0)),
-                              square(gradient).sum()]
+                              square(gradient).sum()] + evaluation.gradientNorms()
             try eval(values)
             let numbers = try values.map { try $0.item(Float.self) }
             for (name, value) in zip(["the LSD loss", "the feature-matching loss", "the KL loss", "the gradient"], numbers) where !value.isFinite {
@@ -107,8 +110,10 @@ public final class LatentOptimizer {
             }
             try adam.update(tensor, gradients: ["theta": gradient])
             completedSteps = step
-            let record = OptimizationStep(step: step, lsd: numbers[0], fm: numbers[1], kl: numbers[2], timestep: evaluation.timesteps[0])
-            try run.appendLine("\(step),\(record.timestep),\(record.lsd),\(record.fm),\(record.kl)", to: "losses.csv")
+            let record = OptimizationStep(step: step, lsd: numbers[0], fm: numbers[1], kl: numbers[2], timestep: evaluation.timesteps[0],
+                                          gradientNorms: Array(numbers[4...6]))
+            let norms = record.gradientNorms.map { "\($0)" }.joined(separator: ",")
+            try run.appendLine("\(step),\(record.timestep),\(record.lsd),\(record.fm),\(record.kl),\(norms)", to: "losses.csv")
             report(record)
             if step % configuration.saveEvery == 0 || step == configuration.iterations {
                 try saveSnapshot(name: "snapshots/step-\(String(format: "%06d", step)).png")
@@ -169,7 +174,7 @@ public final class LatentOptimizer {
     /// Drops losses.csv rows of steps after the checkpoint (they will be run again).
     private func truncateLossLog(after step: Int) throws {
         let path = run.file("losses.csv")
-        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "step,t,lsd,fm,kl\n")
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? LatentOptimizer.lossLogHeader + "\n")
             .split(separator: "\n").filter { line in
                 guard let first = line.split(separator: ",").first, let rowStep = Int(first) else { return true }
                 return rowStep <= step

@@ -37,6 +37,15 @@ public struct PriorEvaluation {
         return total
     }
 
+    /// ‖g_LSD‖, ‖∂L_FM/∂v‖, ‖∂L_KL/∂v‖ (0 for a term that is off), as scalar arrays: the numbers to
+    /// balance λ_FM and λ_KL against, since the terms' loss values are not comparable.
+    public func gradientNorms() throws -> [MLXArray] {
+        try [lsdGradient, fmGradient, klGradient].map { gradient in
+            guard let gradient else { return try MLXArray(Float(0)) }
+            return try sqrt(square(gradient).sum())
+        }
+    }
+
     /// λ-weighted sum of the three loss values (LSD as its logged value).
     public func totalLoss(_ configuration: PriorConfiguration) throws -> MLXArray {
         var total = try lsdLoss * configuration.lambdaLSD

@@ -46,6 +46,11 @@ final class LatentOptimizerTests: XCTestCase {
         XCTAssertTrue(files.isSuperset(of: ["config.json", "losses.csv", "final.png", "checkpoint.safetensors", "snapshots"]))
         let log = try String(contentsOfFile: interrupted + "/losses.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(log.count, 5)  // header + 4 steps
+        XCTAssertEqual(log[0], "step,t,lsd,fm,kl,grad_norm_lsd,grad_norm_fm,grad_norm_kl")
+        // ‖g_LSD‖ = √(2 · logged LSD value), since the LSD value is ‖g‖²/2.
+        let last = log[4].split(separator: ",").compactMap { Double($0) }
+        XCTAssertEqual(last.count, 8)
+        XCTAssertEqual(last[5], (2 * last[2]).squareRoot(), accuracy: 1e-3 * last[5])
     }
 
     func testResumingAnotherConfigurationIsRefused() throws {
