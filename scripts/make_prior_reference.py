@@ -25,11 +25,14 @@ from safetensors.torch import save_file
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DiffusionTests", "Fixtures")
 
+# Timesteps stay away from t → 0: there g_LSD → 0, v̂ → v, and the L1 feature-matching gradient is
+# sign(G(v) − G(v̂)) of differences at rounding level — numerical noise in any implementation, not a
+# property to compare (an earlier case at t = 80 flipped signs between two correct implementations).
 CASES = [
     # name, timesteps, guidance, weighting, layers
-    ("default", [700, 80], 7.5, "1-alpha", ["mid_block", "up_blocks.0", "up_blocks.1"]),
+    ("default", [700, 400], 7.5, "1-alpha", ["mid_block", "up_blocks.0", "up_blocks.1"]),
     ("single-layer", [300, 300], 1.0, "sqrt-alpha-1-alpha", ["up_blocks.0"]),
-    ("high-guidance", [950, 20], 100.0, "1-alpha", ["mid_block"]),
+    ("high-guidance", [950, 200], 100.0, "1-alpha", ["mid_block"]),
 ]
 
 

@@ -39,6 +39,10 @@ extension MLXArray {
 
 /// Softmax along `axes` (default: the last). `precise` accumulates half-precision inputs in float32.
 public func softmax(_ a: MLXArray, axes: [Int] = [-1], precise: Bool = false) throws -> MLXArray {
+    if axes == [-1] || axes == [a.ndim - 1] {
+        // The last axis (attention's case): CMLX's kernel, vectorised on the CPU, float32 inside.
+        return try a.withHandle { h in try produce { mlxc_softmax_last_axis(h, &$0) } }
+    }
     let ax = axes.map(Int32.init)
     return try a.withHandle { h in try produce { mlxc_softmax(h, ax, Int32(ax.count), precise, &$0) } }
 }

@@ -107,6 +107,8 @@ int mlxc_binary(int op, mlxc_array a, mlxc_array b, mlxc_array* out);
 int mlxc_reduce(int op, mlxc_array a, const int32_t* axes, int naxes, bool keepdims, mlxc_array* out);
 int mlxc_variance(mlxc_array a, const int32_t* axes, int naxes, bool keepdims, int ddof, mlxc_array* out);
 int mlxc_softmax(mlxc_array a, const int32_t* axes, int naxes, bool precise, mlxc_array* out);
+/// Softmax over the last axis, accumulated in float32; on the CPU a vectorisable kernel (softmax.cpp).
+int mlxc_softmax_last_axis(mlxc_array a, mlxc_array* out);
 int mlxc_cumsum(mlxc_array a, int axis, bool reverse, bool inclusive, mlxc_array* out);
 int mlxc_astype(mlxc_array a, int dtype, mlxc_array* out);
 int mlxc_where(mlxc_array condition, mlxc_array x, mlxc_array y, mlxc_array* out);
