@@ -74,8 +74,9 @@ struct BenchStableDiffusion: ParsableCommand {
         benchmark.components = components
         print("component      median_s  min_s     peak_MiB")
         try benchmark.run { row in
-            print(String(format: "%-14@ %-9.3f %-9.3f %.0f", row.name, row.timing.median, row.timing.seconds.min() ?? 0,
-                         Double(row.peakMemory) / 1_048_576))
+            let name = row.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            print(name + " " + String(format: "%-9.3f %-9.3f %.0f", row.timing.median, row.timing.seconds.min() ?? 0,
+                                      Double(row.peakMemory) / 1_048_576))
         }
     }
 }
