@@ -18,9 +18,11 @@ test: setup
 
 demo: build
 	$(BIN) info
-	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --guidance-scale 3 --output runs/demo/generate
+	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --output runs/demo/generate
 	$(BIN) optimize --prompt "a blue sphere" --iterations 200 --output runs/demo/optimize
-	@echo "pictures: runs/demo/generate/grid.png and runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
+	$(BIN) text-to-3d --prompt "a red cube" --output runs/demo/text-to-3d
+	@echo "pictures: runs/demo/generate/grid.png, runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
+	@echo "3D: runs/demo/text-to-3d/views.png, turntable.gif, mesh.obj / mesh.ply"
 
 bench: build
 	$(BIN) bench blas

@@ -45,10 +45,14 @@ let package = Package(
         .target(name: "LatentOptimization", dependencies: ["Prior", "ImageIO"]),
         // Application: the toy world — procedural scenes and the tiny default model trained on them.
         .target(name: "ToyWorld", dependencies: ["Prior", "ImageIO"]),
+        // Application: text-to-3D — a latent radiance field optimised with the prior (Latent-NeRF, SJC).
+        .target(name: "TextTo3D", dependencies: ["Prior", "ImageIO", "Geometry", "LatentOptimization", "ToyWorld"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
         .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib"]),
+        // Meshes: iso-surface extraction from a sampled field, OBJ/PLY export with vertex colours.
+        .target(name: "Geometry", dependencies: ["ImageIO"]),
         // Speed measurements printed by `latent-prior bench`.
         .target(name: "Benchmarks", dependencies: ["MLXCore", "Diffusion"]),
         .executableTarget(
@@ -60,6 +64,7 @@ let package = Package(
                 "Prior",
                 "LatentOptimization",
                 "ToyWorld",
+                "TextTo3D",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,8 +73,10 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "PriorTests", dependencies: ["Prior"]),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),
+        .testTarget(name: "TextTo3DTests", dependencies: ["TextTo3D"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),

@@ -67,6 +67,9 @@ mx::array apply_binary(int op, const mx::array& a, const mx::array& b) {
     case MLXC_LOGICAL_AND: return mx::logical_and(a, b);
     case MLXC_LOGICAL_OR: return mx::logical_or(a, b);
     case MLXC_MATMUL: return mx::matmul(a, b);
+    case MLXC_BITWISE_AND: return mx::bitwise_and(a, b);
+    case MLXC_BITWISE_OR: return mx::bitwise_or(a, b);
+    case MLXC_BITWISE_XOR: return mx::bitwise_xor(a, b);
   }
   throw std::invalid_argument("unknown binary op " + std::to_string(op));
 }

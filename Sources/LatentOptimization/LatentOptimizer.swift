@@ -168,17 +168,6 @@ public final class LatentOptimizer {
         try adam.restore(adamState)
         completedSteps = step
         try run.writeJSON(configuration, to: "config.json")
-        try truncateLossLog(after: step)
-    }
-
-    /// Drops losses.csv rows of steps after the checkpoint (they will be run again).
-    private func truncateLossLog(after step: Int) throws {
-        let path = run.file("losses.csv")
-        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? LatentOptimizer.lossLogHeader + "\n")
-            .split(separator: "\n").filter { line in
-                guard let first = line.split(separator: ",").first, let rowStep = Int(first) else { return true }
-                return rowStep <= step
-            }
-        try writeAtomically(Data((lines.joined(separator: "\n") + "\n").utf8), to: path)
+        try run.truncateLog("losses.csv", after: step, header: LatentOptimizer.lossLogHeader)
     }
 }

@@ -39,6 +39,21 @@ public struct RunFolder {
         }
     }
 
+    public func writeText(_ text: String, to name: String) throws {
+        try writeAtomically(Data(text.utf8), to: file(name))
+    }
+
+    /// Drops the rows of a per-step CSV log (first column = step) after `step`: a resumed run
+    /// will write them again. Rows that do not start with a step (the header) stay.
+    public func truncateLog(_ name: String, after step: Int, header: String) throws {
+        let text = (try? String(contentsOfFile: file(name), encoding: .utf8)) ?? header + "\n"
+        let kept = text.split(separator: "\n").filter { line in
+            guard let first = line.split(separator: ",").first, let rowStep = Int(first) else { return true }
+            return rowStep <= step
+        }
+        try writeText(kept.joined(separator: "\n") + "\n", to: name)
+    }
+
     public func appendLine(_ line: String, to name: String) throws {
         let path = file(name)
         if !FileManager.default.fileExists(atPath: path), !FileManager.default.createFile(atPath: path, contents: nil) {

@@ -1,3 +1,4 @@
+import Diffusion
 import Foundation
 
 /// Where `--model` points when it is not given: the toy model shipped in the repository
@@ -14,5 +15,10 @@ enum DefaultModel {
 
     static func resolve(_ model: String?) -> String {
         model ?? path
+    }
+
+    /// The model folder's recommended guidance for `command` (latent_prior.json), else `otherwise`.
+    static func recommendedGuidance(command: String, model: String, otherwise: Float) -> Float {
+        ModelRecommendations.load(modelFolder: model)?.guidanceScale[command] ?? otherwise
     }
 }

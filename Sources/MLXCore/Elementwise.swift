@@ -138,3 +138,8 @@ extension MLXArray {
         try withHandle { h in try produce { mlxc_astype(h, dtype.rawValue, &$0) } }
     }
 }
+
+// Integer bit operations (hash-grid indices): both operands integer arrays of one dtype.
+public func bitwiseAnd(_ a: MLXArray, _ b: MLXArray) throws -> MLXArray { try binary(MLXC_BITWISE_AND, a, b) }
+public func bitwiseOr(_ a: MLXArray, _ b: MLXArray) throws -> MLXArray { try binary(MLXC_BITWISE_OR, a, b) }
+public func bitwiseXor(_ a: MLXArray, _ b: MLXArray) throws -> MLXArray { try binary(MLXC_BITWISE_XOR, a, b) }

@@ -3,18 +3,6 @@ import XCTest
 
 /// Bad input gives one clear line on stderr naming the problem, a non-zero exit, and no crash trace.
 final class BadInputTests: XCTestCase {
-    private func assertCleanFailure(_ result: CommandResult, mentions needle: String,
-                                    file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertNotEqual(result.status, 0, "expected failure", file: file, line: line)
-        // A crash exits through a signal: 128+ statuses, or Swift's "Fatal error" / a backtrace.
-        XCTAssertLessThan(result.status, 128, "process crashed: \(result.stderr)", file: file, line: line)
-        XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr, file: file, line: line)
-        XCTAssertFalse(result.stderr.contains("terminate called"), result.stderr, file: file, line: line)
-        let lines = result.stderr.split(separator: "\n").filter { !$0.isEmpty }
-        XCTAssertEqual(lines.count, 1, "expected one line on stderr, got: \(result.stderr)", file: file, line: line)
-        XCTAssertTrue(result.stderr.contains(needle), "stderr should name \(needle): \(result.stderr)", file: file, line: line)
-    }
-
     func testMissingFileIsNamed() throws {
         let path = "/nonexistent/weights.safetensors"
         assertCleanFailure(try CommandRunner.run(["inspect", path]), mentions: path)

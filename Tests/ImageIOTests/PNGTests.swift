@@ -122,3 +122,14 @@ final class PNGDecodingTests: XCTestCase {
         XCTAssertThrowsError(try PNG.read(path)) { XCTAssertTrue("\($0)".contains(path), "\($0)") }
     }
 }
+
+final class ImageResizeTests: XCTestCase {
+    func testResizeKeepsFlatColoursAndInterpolatesLinearly() {
+        let flat = RGBImage(width: 3, height: 2, fill: (10, 200, 30)).resized(width: 7, height: 5)
+        XCTAssertEqual(flat.width, 7)
+        XCTAssertTrue(stride(from: 0, to: flat.pixels.count, by: 3).allSatisfy { flat.pixels[$0] == 10 && flat.pixels[$0 + 1] == 200 })
+        // Two pixels 0 and 200 upscaled ×2: centres at 0.25 and 0.75 of the way → 0, 50, 150, 200.
+        let ramp = RGBImage(width: 2, height: 1, pixels: [0, 0, 0, 200, 200, 200]).resized(width: 4, height: 1)
+        XCTAssertEqual(stride(from: 0, to: 12, by: 3).map { ramp.pixels[$0] }, [0, 50, 150, 200])
+    }
+}

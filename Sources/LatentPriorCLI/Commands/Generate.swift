@@ -20,8 +20,8 @@ struct Generate: ParsableCommand {
     @Option(help: "Denoising steps.")
     var steps = 30
 
-    @Option(help: "Classifier-free guidance scale.")
-    var guidanceScale: Float = 7.5
+    @Option(help: "Classifier-free guidance scale (default: the model's latent_prior.json, else 7.5).")
+    var guidanceScale: Float?
 
     @Option(help: "ddim, euler or ddpm.")
     var scheduler = "ddim"
@@ -51,7 +51,7 @@ struct Generate: ParsableCommand {
         var settings = GenerationSettings(prompt: prompt)
         settings.negativePrompt = negativePrompt
         settings.steps = steps
-        settings.guidanceScale = guidanceScale
+        settings.guidanceScale = guidanceScale ?? DefaultModel.recommendedGuidance(command: "generate", model: DefaultModel.resolve(model), otherwise: 7.5)
         settings.sampler = scheduler
         settings.seed = seed
         settings.count = count

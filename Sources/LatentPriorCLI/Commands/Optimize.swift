@@ -3,6 +3,7 @@ import Diffusion
 import Foundation
 import LatentOptimization
 import MLXCore
+import Prior
 
 extension OptimizationConfiguration.Parameterization: ExpressibleByArgument {}
 
@@ -54,7 +55,8 @@ struct Optimize: ParsableCommand {
         configuration.learningRate = learningRate
         configuration.seed = seed
         configuration.saveEvery = saveEvery
-        configuration.prior = prior.configuration
+        configuration.prior = prior.configuration(defaultGuidance: DefaultModel.recommendedGuidance(
+            command: "optimize", model: configuration.model, otherwise: PriorConfiguration().guidanceScale))
         let run = try RunFolder(path: output)
         let pipeline = try StableDiffusion.load(try ModelFolder(path: configuration.model))
         let optimizer = try LatentOptimizer(configuration: configuration, pipeline: pipeline, run: run, resume: resume)

@@ -5,8 +5,8 @@ extension PriorConfiguration.Weighting: ExpressibleByArgument {}
 
 /// The prior's settings as command-line options, shared by every command that optimises.
 struct PriorOptions: ParsableArguments {
-    @Option(help: "Classifier-free guidance scale.")
-    var guidanceScale: Float = 100
+    @Option(help: "Classifier-free guidance scale (default: the model's latent_prior.json, else 100 as in DreamFusion).")
+    var guidanceScale: Float?
 
     @Option(help: "Weighting w(t): 1-alpha (DreamFusion), sqrt-alpha-1-alpha (Latent-NeRF) or uniform.")
     var weighting: PriorConfiguration.Weighting = .oneMinusAlpha
@@ -38,9 +38,12 @@ struct PriorOptions: ParsableArguments {
     @Option(parsing: .upToNextOption, help: "Decoder layers for feature matching: mid_block, up_blocks.N, conv_in.")
     var fmLayers: [String] = ["mid_block", "up_blocks.0", "up_blocks.1"]
 
-    var configuration: PriorConfiguration {
+    var configuration: PriorConfiguration { configuration(defaultGuidance: PriorConfiguration().guidanceScale) }
+
+    /// The settings, with `defaultGuidance` when --guidance-scale is not given.
+    func configuration(defaultGuidance: Float) -> PriorConfiguration {
         var c = PriorConfiguration()
-        c.guidanceScale = guidanceScale
+        c.guidanceScale = guidanceScale ?? defaultGuidance
         c.weighting = weighting
         c.tMin = tMin
         c.tMax = tMax

@@ -5,7 +5,7 @@ import ToyWorld
 struct TrainToy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-toy",
-        abstract: "Train the toy-world model (VAE, then text encoder + UNet) and write it as a diffusers folder.",
+        abstract: "Train the toy-world model (VAE, text encoder + UNet, then the VAE decoder alone) and write it as a diffusers folder.",
         discussion: "Checkpoints go to OUTPUT/training-state/ every --checkpoint-every steps; --resume continues from there. The model folder (fp16 weights) is written to OUTPUT at the end.")
 
     @Option(help: "Model folder to write (training state goes to its training-state/ subfolder).")
@@ -16,6 +16,9 @@ struct TrainToy: ParsableCommand {
 
     @Option(help: "VAE training steps.")
     var vaeSteps = ToyTrainingConfiguration().vaeSteps
+
+    @Option(help: "Decoder refinement steps (VAE encoder frozen) after the diffusion stage.")
+    var decoderSteps = ToyTrainingConfiguration().decoderSteps
 
     @Option(help: "Images per diffusion step.")
     var batchSize = ToyTrainingConfiguration().batchSize
@@ -39,6 +42,7 @@ struct TrainToy: ParsableCommand {
         var configuration = ToyTrainingConfiguration()
         configuration.diffusionSteps = steps
         configuration.vaeSteps = vaeSteps
+        configuration.decoderSteps = decoderSteps
         configuration.batchSize = batchSize
         configuration.vaeBatchSize = vaeBatchSize
         configuration.seed = seed
@@ -50,7 +54,7 @@ struct TrainToy: ParsableCommand {
         var bars: [ToyTrainer.Stage: ProgressBar] = [:]
         var lossAverage: Float = 0
         try trainer.train { stage, step, total, loss in
-            if bars[stage] == nil { bars[stage] = ProgressBar(total: total, label: stage == .vae ? "vae      " : "diffusion") }
+            if bars[stage] == nil { bars[stage] = ProgressBar(total: total, label: stage.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) }
             lossAverage = step == 1 ? loss : 0.98 * lossAverage + 0.02 * loss
             bars[stage]!.update(step: step, values: ["loss": loss, "avg": lossAverage])
         }

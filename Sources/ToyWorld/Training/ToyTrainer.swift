@@ -14,11 +14,30 @@ final class TextConditionedDenoiser: Module {
     }
 }
 
-/// Trains the toy model: first the VAE (reconstruction MSE + a small KL to N(0, I)), then the
-/// text encoder and UNet together (ε-prediction MSE under Stable Diffusion's noise schedule, with
-/// caption dropout for classifier-free guidance). Checkpoints to `stateFolder` and resumes from it.
+/// How far each stage of a training run has got; saved with every checkpoint.
+public struct ToyTrainingProgress: Codable, Equatable, Sendable {
+    public var vaeSteps = 0
+    public var diffusionSteps = 0
+    public var decoderSteps = 0
+    /// Set once the latent scale has been measured from the finished VAE's encoder.
+    public var scalingMeasured = false
+
+    public init(vaeSteps: Int = 0, diffusionSteps: Int = 0, decoderSteps: Int = 0, scalingMeasured: Bool = false) {
+        self.vaeSteps = vaeSteps
+        self.diffusionSteps = diffusionSteps
+        self.decoderSteps = decoderSteps
+        self.scalingMeasured = scalingMeasured
+    }
+}
+
+/// Trains the toy model in three stages: the VAE (reconstruction MSE + a small KL to N(0, I));
+/// the text encoder and UNet together (ε-prediction MSE under Stable Diffusion's noise schedule,
+/// with caption dropout for classifier-free guidance); then the VAE decoder alone with the
+/// encoder frozen, as Stability's ft-MSE decoders were made: the latents the UNet learnt stay
+/// the same while the decoder's colours sharpen (weighted towards object pixels, which are a
+/// small part of each white-background image). Checkpoints to `stateFolder` and resumes from it.
 public final class ToyTrainer {
-    public enum Stage: String, Codable, Sendable { case vae, diffusion, done }
+    public enum Stage: String, Codable, Sendable { case vae, diffusion, decoder }
 
     public let configuration: ToyTrainingConfiguration
     public let tokenizer: CLIPTokenizer
@@ -29,8 +48,8 @@ public final class ToyTrainer {
     let stateFolder: URL
     let vaeOptimizer: Adam
     let diffusionOptimizer: Adam
-    public private(set) var stage = Stage.vae
-    public private(set) var step = 0
+    let decoderOptimizer: Adam
+    public private(set) var progress = ToyTrainingProgress()
 
     public init(configuration: ToyTrainingConfiguration, data: TrainingBatchSource, stateFolder: URL, resume: Bool) throws {
         self.configuration = try configuration.validated()
@@ -45,6 +64,7 @@ public final class ToyTrainer {
         schedule = try NoiseSchedule()
         vaeOptimizer = Adam(learningRate: configuration.vaeLearningRate)
         diffusionOptimizer = Adam(learningRate: configuration.diffusionLearningRate)
+        decoderOptimizer = Adam(learningRate: configuration.decoderLearningRate)
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         if resume, FileManager.default.fileExists(atPath: statePath) { try restore() }
     }
@@ -53,34 +73,40 @@ public final class ToyTrainer {
     public var unet: UNet2DConditionModel { denoiser.unet }
     var statePath: String { stateFolder.appendingPathComponent("state.safetensors").path }
 
-    /// Runs both stages to the end; `report(stage, step, total, loss)` sees every step.
+    /// Runs every stage to its step count; `report(stage, step, total, loss)` sees every step.
+    /// A resumed run with larger step counts continues the stages that have not reached them
+    /// (the VAE only while no diffusion step was taken: later, new VAE latents would void the UNet).
     public func train(report: (Stage, Int, Int, Float) -> Void) throws {
-        // A finished run resumed with more diffusion steps continues where it stopped.
-        if stage == .done && step < configuration.diffusionSteps { stage = .diffusion }
-        try runStage(.vae, steps: configuration.vaeSteps, name: "VAE", step: vaeStep, report: report)
-        if stage == .vae {
+        if progress.diffusionSteps == 0 {
+            try runStage(.vae, steps: configuration.vaeSteps, count: \.vaeSteps, name: "VAE", step: vaeStep, report: report)
+        }
+        if !progress.scalingMeasured {
             vae.scalingFactor = try measuredScalingFactor()
-            stage = .diffusion
-            step = 0
+            progress.scalingMeasured = true
             try saveState()
         }
-        try runStage(.diffusion, steps: configuration.diffusionSteps, name: "diffusion", step: diffusionStep, report: report)
-        if stage == .diffusion {
-            stage = .done
-            try saveState()
-        }
+        try runStage(.diffusion, steps: configuration.diffusionSteps, count: \.diffusionSteps, name: "diffusion",
+                     step: diffusionStep, report: report)
+        vae.setFrozen(true, prefixes: ["encoder.", "quant_conv."])
+        defer { vae.setFrozen(false) }
+        try runStage(.decoder, steps: configuration.decoderSteps, count: \.decoderSteps, name: "decoder",
+                     step: decoderStep, report: report)
     }
 
-    /// Runs `stage` until `steps`, checkpointing every `checkpointEvery` steps; stops on a non-finite loss.
-    private func runStage(_ stage: Stage, steps: Int, name: String, step stepFunction: (Int) throws -> Float,
-                          report: (Stage, Int, Int, Float) -> Void) throws {
-        while self.stage == stage && step < steps {
-            step += 1
+    /// Runs `stage` until its counter reaches `steps`, checkpointing every `checkpointEvery` steps
+    /// and at the stage's end; stops on a non-finite loss.
+    private func runStage(_ stage: Stage, steps: Int, count: WritableKeyPath<ToyTrainingProgress, Int>, name: String,
+                          step stepFunction: (Int) throws -> Float, report: (Stage, Int, Int, Float) -> Void) throws {
+        guard progress[keyPath: count] < steps else { return }
+        while progress[keyPath: count] < steps {
+            progress[keyPath: count] += 1
+            let step = progress[keyPath: count]
             let loss = try stepFunction(step)
             guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: name, step: step) }
             report(stage, step, steps, loss)
             if step % configuration.checkpointEvery == 0 { try saveState() }
         }
+        try saveState()
     }
 
     /// Linear warm-up over the first 100 steps, then constant.
@@ -101,6 +127,25 @@ public final class ToyTrainer {
         }
         vaeOptimizer.learningRate = warmedUp(configuration.vaeLearningRate, step)
         try vaeOptimizer.update(vae, gradients: gradients)
+        return try loss.item(Float.self)
+    }
+
+    /// Decoder refinement: the frozen encoder's posterior sample is decoded and compared with
+    /// the image, each pixel's squared error weighted 1 + `decoderObjectWeight` on the object
+    /// (any pixel that is not the white background).
+    private func decoderStep(_ step: Int) throws -> Float {
+        let (images, _) = try data.batch(index: 2_000_000 + step, size: configuration.vaeBatchSize)
+        let noiseKey = try Random.key(configuration.seed &+ 0xDEC0 &+ UInt64(step) &* 7919)
+        let (mean, logVariance) = try vae.encode(images)
+        let latents = try stopGradient(mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: noiseKey))
+        let object = try ((1 - images).max(axes: [-1], keepDims: true) .> 0.1).asType(.float32)
+        let weights = try object * configuration.decoderObjectWeight + 1
+        let vae = self.vae
+        let (loss, gradients) = try vae.valueAndGradients {
+            try (square(vae.decode(latents) - images) * weights).mean()
+        }
+        decoderOptimizer.learningRate = warmedUp(configuration.decoderLearningRate, step)
+        try decoderOptimizer.update(vae, gradients: gradients)
         return try loss.item(Float.self)
     }
 
@@ -146,24 +191,26 @@ public final class ToyTrainer {
         for (key, value) in try denoiser.weightsInFileLayout() { tensors["denoiser.\(key)"] = value }
         for (key, value) in try vaeOptimizer.state() { tensors["adam_vae.\(key)"] = value }
         for (key, value) in try diffusionOptimizer.state() { tensors["adam_diffusion.\(key)"] = value }
+        for (key, value) in try decoderOptimizer.state() { tensors["adam_decoder.\(key)"] = value }
         let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        let progressText = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
         try SafetensorsFile(tensors: tensors, metadata: [
-            "stage": stage.rawValue, "step": "\(step)", "config": config, "scaling_factor": "\(vae.scalingFactor)",
+            "progress": progressText, "config": config, "scaling_factor": "\(vae.scalingFactor)",
         ]).save(statePath)
     }
 
     private func restore() throws {
         let file = try SafetensorsFile.load(statePath)
-        guard let stageName = file.metadata["stage"], let savedStage = Stage(rawValue: stageName),
-              let stepText = file.metadata["step"], let savedStep = Int(stepText),
-              let configText = file.metadata["config"],
+        guard let configText = file.metadata["config"],
               let saved = try? JSONDecoder().decode(ToyTrainingConfiguration.self, from: Data(configText.utf8)),
+              let savedProgress = Self.progress(in: file.metadata, savedConfiguration: saved),
               let scaling = file.metadata["scaling_factor"].flatMap(Float.init) else {
             throw ToyTrainingError.incompatibleCheckpoint(path: statePath, reason: "not a train-toy checkpoint")
         }
         var comparable = saved
         comparable.vaeSteps = configuration.vaeSteps
         comparable.diffusionSteps = configuration.diffusionSteps
+        comparable.decoderSteps = configuration.decoderSteps
         guard comparable == configuration else {
             throw ToyTrainingError.incompatibleCheckpoint(path: statePath, reason: "it was made with other settings (only step counts may change)")
         }
@@ -176,8 +223,26 @@ public final class ToyTrainer {
         try denoiser.load(weights: part("denoiser."), source: statePath)
         try vaeOptimizer.restore(part("adam_vae."))
         try diffusionOptimizer.restore(part("adam_diffusion."))
+        let decoderState = part("adam_decoder.")
+        if !decoderState.isEmpty { try decoderOptimizer.restore(decoderState) }
         vae.scalingFactor = scaling
-        stage = savedStage
-        step = savedStep
+        progress = savedProgress
+    }
+
+    /// The progress recorded in a checkpoint; checkpoints written before the decoder stage existed
+    /// recorded the current stage ("vae", "diffusion" or "done") and its step instead.
+    private static func progress(in metadata: [String: String], savedConfiguration saved: ToyTrainingConfiguration) -> ToyTrainingProgress? {
+        if let text = metadata["progress"] { return try? JSONDecoder().decode(ToyTrainingProgress.self, from: Data(text.utf8)) }
+        guard let stage = metadata["stage"], let step = metadata["step"].flatMap(Int.init) else { return nil }
+        var progress = ToyTrainingProgress()
+        switch stage {
+        case "vae": progress.vaeSteps = step
+        case "diffusion", "done":
+            progress.vaeSteps = saved.vaeSteps
+            progress.diffusionSteps = step
+            progress.scalingMeasured = true
+        default: return nil
+        }
+        return progress
     }
 }

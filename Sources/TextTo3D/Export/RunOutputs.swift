@@ -1,0 +1,58 @@
+import Foundation
+import Geometry
+import ImageIO
+import LatentOptimization
+
+/// Where a finished (or checkpointed) text-to-3D run's pictures and mesh went.
+public struct TextTo3DOutputs {
+    public let views: [String]
+    public let viewGrid: String
+    public let turntableGIF: String
+    public let turntableMP4: String?
+    public let mesh: (obj: String, ply: String)?
+    public let meshTriangles: Int
+}
+
+extension TextTo3DTrainer {
+    /// The field seen from the cameras of the training distribution's middle (radius, fov) at
+    /// elevation 15°.
+    public var viewer: FieldViewer {
+        let c = configuration
+        return FieldViewer(field: field, renderer: renderer, vae: pipeline.vae, latentSize: latentSize,
+                           background: scene.background.value, radius: (c.radius.lower + c.radius.upper) / 2, fieldOfView: (c.fieldOfView.lower + c.fieldOfView.upper) / 2)
+    }
+
+    /// Writes views/view-NN.png (decoded, at `configuration.views` azimuths), views.png (a grid),
+    /// turntable.gif (+ .mp4 with ffmpeg), mesh.obj and mesh.ply (vertex colours).
+    public func writeOutputs() throws -> TextTo3DOutputs {
+        let viewer = self.viewer
+        try FileManager.default.createDirectory(atPath: run.file("views"), withIntermediateDirectories: true)
+        let views = try viewer.circle(configuration.views)
+        var viewPaths: [String] = []
+        for (index, view) in views.enumerated() {
+            let path = run.file(String(format: "views/view-%02d-azimuth-%03d.png", index, Int(view.camera.azimuth.rounded())))
+            try PNG.write(view.image, to: path)
+            viewPaths.append(path)
+        }
+        try PNG.write(imageGrid(views.map(\.image), columns: min(views.count, 8)), to: run.file("views.png"))
+
+        // Frames at least 256 pixels wide: the toy model decodes 64-pixel pictures.
+        let frames = try viewer.circle(configuration.turntableFrames).map(\.image).map { image -> RGBImage in
+            let scale = max(1, Int((256 / Double(image.width)).rounded(.up)))
+            return scale == 1 ? image : image.resized(width: image.width * scale, height: image.height * scale)
+        }
+        let mp4 = try TurntableVideo.write(frames, gifPath: run.file("turntable.gif"), mp4Path: run.file("turntable.mp4"))
+
+        let colours = try LatentColourMap(fitting: views)
+        let mesh = try FieldMesh.extract(field, resolution: configuration.meshResolution,
+                                         threshold: configuration.meshDensityThreshold, colours: colours)
+        var meshPaths: (String, String)?
+        if !mesh.triangles.isEmpty {
+            try mesh.writeOBJ(to: run.file("mesh.obj"))
+            try mesh.writePLY(to: run.file("mesh.ply"))
+            meshPaths = (run.file("mesh.obj"), run.file("mesh.ply"))
+        }
+        return TextTo3DOutputs(views: viewPaths, viewGrid: run.file("views.png"), turntableGIF: run.file("turntable.gif"),
+                               turntableMP4: mp4, mesh: meshPaths, meshTriangles: mesh.triangles.count)
+    }
+}

@@ -1,0 +1,112 @@
+import Prior
+
+/// A `latent-prior text-to-3d` run, written to the run folder as config.json; a resumed run must
+/// match it in everything but the iteration count.
+public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
+    public enum Backbone: String, Codable, CaseIterable, Sendable {
+        /// Instant-NGP hash grid + MLP (Latent-NeRF).
+        case hashgrid
+        /// Dense voxel grid (SJC).
+        case voxel
+    }
+
+    /// A closed interval of camera parameters to draw uniformly from.
+    public struct Range: Codable, Equatable, Sendable {
+        public var lower: Float
+        public var upper: Float
+        public init(_ lower: Float, _ upper: Float) {
+            self.lower = lower
+            self.upper = upper
+        }
+    }
+
+    public var prompt: String
+    public var negativePrompt = ""
+    public var model: String
+    public var backbone = Backbone.hashgrid
+    public var iterations = 1200
+    public var seed: UInt64 = 0
+    /// Adam learning rate of the MLP; grids use it × `gridLearningRateMultiplier` (Latent-NeRF: ×10).
+    public var learningRate: Float = 5e-3
+    public var gridLearningRateMultiplier: Float = 10
+    public var samplesPerRay = 48
+    /// The scene box is [−bound, bound]³.
+    public var bound: Float = 1
+    // Camera distribution: the toy world's (radius 3.2, fov 40°, elevation −10…60°, any azimuth).
+    public var radius = Range(3.2, 3.2)
+    public var elevation = Range(-10, 60)
+    public var fieldOfView = Range(40, 40)
+    /// Append ", front view" / ", side view" / ", back view" / ", overhead view" from the camera.
+    public var viewDependentPrompts = true
+    /// Learn the background latent (from a white picture's); off keeps it fixed.
+    public var learnBackground = true
+    /// Weight of the opacity's binary entropy (pushes each ray to empty or opaque).
+    public var lambdaOpacityEntropy: Float = 1
+    /// Weight of the mean opacity (keeps floaters and haze away).
+    public var lambdaSparsity: Float = 1
+    public var saveEvery = 200
+    // Outputs.
+    public var views = 8
+    public var turntableFrames = 36
+    public var meshResolution = 96
+    /// Density iso-level of the mesh (Stable-DreamFusion's default threshold).
+    public var meshDensityThreshold: Float = 10
+    public var hashGrid = HashGridField.Settings()
+    public var voxelGrid = VoxelGridField.Settings()
+    public var prior: PriorConfiguration
+
+    public init(prompt: String, model: String) {
+        self.prompt = prompt
+        self.model = model
+        prior = PriorConfiguration()
+    }
+
+    /// Checks the settings a user can get wrong; messages name the option.
+    public func validated() throws -> TextTo3DConfiguration {
+        func fail(_ message: String) -> Error { FieldError.invalidSetting(message) }
+        guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("the prompt is empty") }
+        guard iterations > 0 else { throw fail("--iterations must be positive, got \(iterations)") }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("--lr must be a positive number, got \(learningRate)") }
+        guard samplesPerRay > 0 else { throw fail("--samples-per-ray must be positive, got \(samplesPerRay)") }
+        guard saveEvery > 0 else { throw fail("--save-every must be positive, got \(saveEvery)") }
+        guard views > 0, turntableFrames > 0 else { throw fail("--views and --turntable-frames must be positive") }
+        guard meshResolution >= 8 else { throw fail("--mesh-resolution must be at least 8, got \(meshResolution)") }
+        guard bound > 0 else { throw fail("the scene bound must be positive, got \(bound)") }
+        for (name, range) in [("radius", radius), ("elevation", elevation), ("field of view", fieldOfView)] where range.lower > range.upper {
+            throw fail("the \(name) range is empty: \(range.lower) > \(range.upper)")
+        }
+        guard radius.lower > bound * 1.8 else {
+            throw fail("camera radius \(radius.lower) is inside or too close to the scene box (bound \(bound))")
+        }
+        guard fieldOfView.lower > 0, fieldOfView.upper < 180 else { throw fail("the field of view must lie in (0°, 180°)") }
+        guard lambdaOpacityEntropy >= 0, lambdaSparsity >= 0 else { throw fail("regulariser weights must not be negative") }
+        return self
+    }
+
+    /// The settings whose change makes a checkpoint unusable (all but the iteration count and
+    /// the output settings).
+    func isResumable(from other: TextTo3DConfiguration) -> Bool {
+        differences(from: other).isEmpty
+    }
+
+    /// Names of the settings that differ from `other`, ignoring those a resumed run may change.
+    func differences(from other: TextTo3DConfiguration) -> [String] {
+        let a = trainingSettings, b = other.trainingSettings
+        guard a != b else { return [] }
+        return zip(Mirror(reflecting: a).children, Mirror(reflecting: b).children).compactMap { left, right in
+            "\(left.value)" == "\(right.value)" ? nil : left.label
+        }
+    }
+
+    /// This configuration with the iteration count and the output settings blanked.
+    private var trainingSettings: TextTo3DConfiguration {
+        var c = self
+        c.iterations = 0
+        c.saveEvery = 0
+        c.views = 0
+        c.turntableFrames = 0
+        c.meshResolution = 0
+        c.meshDensityThreshold = 0
+        return c
+    }
+}

@@ -1,0 +1,181 @@
+import Diffusion
+import Foundation
+import LatentOptimization
+import MLXCore
+import NN
+import Prior
+import ToyWorld
+
+/// Per-iteration numbers for the progress display and losses.csv.
+public struct TextTo3DStep {
+    public let step: Int
+    public let timestep: Int
+    public let view: ViewDirection
+    public let lsd: Float
+    public let fm: Float
+    public let kl: Float
+    public let opacityEntropy: Float
+    public let sparsity: Float
+}
+
+/// What a text-to-3D run optimises: the field and the latent background behind it. The background
+/// is learnt (from the latent of a white picture) because a small VAE's latents are not local:
+/// the toy model's background latents carry the object's colour, and a fixed one biases it.
+public final class Scene: Module {
+    public let field: LatentField
+    public let background: Parameter
+
+    init(field: LatentField, background: MLXArray) {
+        self.field = field
+        self.background = Parameter(background)
+    }
+}
+
+/// Latent-NeRF-style text-to-3D: a density + latent field rendered at the model's latent
+/// resolution from random cameras, optimised with the prior (LSD + FM + KL) and opacity
+/// regularisers. Each iteration renders one view, evaluates the prior on it, and pulls
+/// λ_LSD g_LSD + λ_FM ∂L_FM/∂v + λ_KL ∂L_KL/∂v back through the renderer into the field.
+public final class TextTo3DTrainer {
+    public let configuration: TextTo3DConfiguration
+    public let pipeline: StableDiffusion
+    public let scene: Scene
+    public let renderer: VolumeRenderer
+    let prior: LatentDiffusionPrior
+    let prompts: ViewPrompts
+    let cameras: CameraSampler
+    let run: RunFolder
+    let adam: Adam
+    public private(set) var completedSteps = 0
+    static let lossLogHeader = "step,t,view,lsd,fm,kl,opacity_entropy,sparsity"
+
+    public init(configuration: TextTo3DConfiguration, pipeline: StableDiffusion, run: RunFolder, resume: Bool) throws {
+        self.configuration = try configuration.validated()
+        self.pipeline = pipeline
+        self.run = run
+        prior = try LatentDiffusionPrior(unet: pipeline.unet, vae: pipeline.vae, schedule: pipeline.schedule, configuration: configuration.prior)
+        prompts = try ViewPrompts(prompt: configuration.prompt, negativePrompt: configuration.negativePrompt,
+                                  viewDependent: configuration.viewDependentPrompts, encoder: pipeline.prompts)
+        cameras = CameraSampler(configuration: configuration)
+        scene = Scene(field: try Self.makeField(configuration, channels: pipeline.unet.configuration.inChannels),
+                      background: try Self.whiteBackground(pipeline))
+        if !configuration.learnBackground { scene.setFrozen(true, prefixes: ["background"]) }
+        renderer = VolumeRenderer(samplesPerRay: configuration.samplesPerRay)
+        adam = Adam(learningRate: configuration.learningRate)
+        adam.learningRateMultipliers = ["field.encoding.": configuration.gridLearningRateMultiplier,
+                                        "field.grid.": configuration.gridLearningRateMultiplier]
+        if resume && run.hasCheckpoint {
+            try restore()
+        } else {
+            try run.writeJSON(configuration, to: "config.json")
+            try? FileManager.default.removeItem(atPath: run.file("losses.csv"))
+            try run.appendLine(Self.lossLogHeader, to: "losses.csv")
+        }
+    }
+
+    static func makeField(_ c: TextTo3DConfiguration, channels: Int) throws -> LatentField {
+        try InitializationKeys.seed(c.seed)
+        let key = try Random.key(c.seed &+ 0xF1E1D)
+        switch c.backbone {
+        case .hashgrid: return try HashGridField(settings: c.hashGrid, featureChannels: channels, bound: c.bound, key: key)
+        case .voxel: return try VoxelGridField(settings: c.voxelGrid, featureChannels: channels, bound: c.bound, key: key)
+        }
+    }
+
+    /// The latent of a white picture (mean over its pixels): the toy world's background, and a
+    /// neutral one for Stable Diffusion.
+    static func whiteBackground(_ pipeline: StableDiffusion) throws -> MLXArray {
+        let size = pipeline.unet.configuration.sampleSize * pipeline.vae.configuration.downsamplingFactor
+        let white = try ones([1, size, size, 3], dtype: pipeline.vae.parameterDType)
+        let latent = try (pipeline.vae.encode(white).mean.asType(.float32) * pipeline.vae.scalingFactor).mean(axes: [0, 1, 2])
+        try latent.eval()
+        return latent
+    }
+
+    /// The latent picture's size: the UNet's sample size (16 for the toy model, 64 for SD 1.5).
+    public var latentSize: Int { pipeline.unet.configuration.sampleSize }
+
+    public var field: LatentField { scene.field }
+
+    /// Runs the remaining iterations, checkpointing every `saveEvery` and at the end. A non-finite
+    /// loss or gradient stops the run before the field changes, naming the term.
+    public func train(report: (TextTo3DStep) -> Void) throws {
+        var lastCheckpoint: Int? = run.hasCheckpoint ? completedSteps : nil
+        while completedSteps < configuration.iterations {
+            let step = completedSteps + 1
+            let record = try iteration(step, lastCheckpoint: lastCheckpoint)
+            completedSteps = step
+            try run.appendLine([step, record.timestep].map(String.init).joined(separator: ",") + ",\(record.view.rawValue),"
+                + [record.lsd, record.fm, record.kl, record.opacityEntropy, record.sparsity].map { "\($0)" }.joined(separator: ","),
+                to: "losses.csv")
+            report(record)
+            if step % configuration.saveEvery == 0 || step == configuration.iterations {
+                try checkpoint()
+                lastCheckpoint = step
+            }
+        }
+    }
+
+    private func iteration(_ step: Int, lastCheckpoint: Int?) throws -> TextTo3DStep {
+        let camera = cameras.camera(step: step)
+        let samples = try renderer.samples(camera: camera, width: latentSize, height: latentSize, bound: field.bound,
+                                           jitter: cameras.jitter(step: step))
+        let view = try renderer.render(field, samples: samples, width: latentSize, height: latentSize, background: scene.background.value)
+        let progress = Float(step - 1) / Float(max(configuration.iterations - 1, 1))
+        let key = try Random.key(configuration.seed &+ 0x9E37_79B9 &* UInt64(step))
+        let evaluation = try prior.evaluate(latents: view.latents, conditioning: prompts.conditioning(for: camera), key: key, progress: progress)
+        let cotangent = try stopGradient(evaluation.totalGradient(prior.configuration))
+
+        // ∂/∂θ of ⟨sg(g), v(θ)⟩ + regularisers: its gradient is the prior's cotangent pulled back.
+        let scene = self.scene, renderer = self.renderer, size = latentSize, c = configuration
+        let (_, gradients) = try scene.valueAndGradients {
+            let rendered = try renderer.render(scene.field, samples: samples, width: size, height: size, background: scene.background.value)
+            let surrogate = try (cotangent * rendered.latents).sum()
+            return try surrogate + OpacityRegularizers.entropy(rendered.opacity) * c.lambdaOpacityEntropy
+                + OpacityRegularizers.sparsity(rendered.opacity) * c.lambdaSparsity
+        }
+        let zero = try MLXArray(Float(0))
+        let gradientEnergy = try gradients.values.map { try square($0).sum() }.reduce(zero) { try $0 + $1 }
+        let values = try [evaluation.lsdLoss, evaluation.fmLoss ?? zero, evaluation.klLoss ?? zero,
+                          OpacityRegularizers.entropy(view.opacity), OpacityRegularizers.sparsity(view.opacity), gradientEnergy]
+        try eval(values)
+        let numbers = try values.map { try $0.item(Float.self) }
+        let names = ["the LSD loss", "the feature-matching loss", "the KL loss", "the opacity entropy", "the sparsity term", "the field's gradient"]
+        for (name, value) in zip(names, numbers) where !value.isFinite {
+            throw RunError.nonFinite(step: step, term: name, lastCheckpointStep: lastCheckpoint)
+        }
+        try adam.update(scene, gradients: gradients)
+        return TextTo3DStep(step: step, timestep: evaluation.timesteps[0], view: camera.viewDirection, lsd: numbers[0], fm: numbers[1],
+                            kl: numbers[2], opacityEntropy: numbers[3], sparsity: numbers[4])
+    }
+
+    // MARK: checkpoints
+
+    private func checkpoint() throws {
+        var tensors = try adam.state().reduce(into: [String: MLXArray]()) { $0["adam.\($1.key)"] = $1.value }
+        for (key, value) in try scene.weightsInFileLayout() { tensors["scene.\(key)"] = value }
+        let configJSON = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        try SafetensorsFile(tensors: tensors, metadata: ["step": "\(completedSteps)", "config": configJSON]).save(run.checkpointPath)
+    }
+
+    private func restore() throws {
+        let path = run.checkpointPath
+        let file = try SafetensorsFile.load(path)
+        guard let stepText = file.metadata["step"], let step = Int(stepText), let configText = file.metadata["config"],
+              let saved = try? JSONDecoder().decode(TextTo3DConfiguration.self, from: Data(configText.utf8)) else {
+            throw RunError.incompatibleCheckpoint(path: path, reason: "no step/config metadata (not a checkpoint of `text-to-3d`)")
+        }
+        let differences = configuration.differences(from: saved)
+        guard differences.isEmpty else {
+            throw RunError.incompatibleCheckpoint(path: path, reason: "it was made with other settings: \(differences.joined(separator: ", ")) differ (see config.json there)")
+        }
+        var sceneWeights: [String: MLXArray] = [:], adamState: [String: MLXArray] = [:]
+        for (key, value) in file.tensors {
+            if key.hasPrefix("scene.") { sceneWeights[String(key.dropFirst(6))] = value }
+            if key.hasPrefix("adam.") { adamState[String(key.dropFirst(5))] = value }
+        }
+        try scene.load(weights: sceneWeights, source: path)
+        try adam.restore(adamState)
+        completedSteps = step
+        try run.truncateLog("losses.csv", after: step, header: Self.lossLogHeader)
+    }
+}

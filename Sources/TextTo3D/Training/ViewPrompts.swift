@@ -1,0 +1,33 @@
+import Diffusion
+import MLXCore
+import Prior
+import ToyWorld
+
+/// The prompt's text conditioning for every view label, encoded once: "P, front view", "P, side
+/// view", … (DreamFusion's view-dependent prompting; the toy model was trained on these suffixes),
+/// or P alone when view-dependent prompts are off.
+struct ViewPrompts {
+    private let conditionings: [ViewDirection?: TextConditioning]
+    let viewDependent: Bool
+
+    init(prompt: String, negativePrompt: String, viewDependent: Bool, encoder: PromptEncoder) throws {
+        self.viewDependent = viewDependent
+        let views: [ViewDirection?] = viewDependent ? ViewDirection.allCases : [nil]
+        let texts = views.map { Self.text(prompt, view: $0) }
+        let embeddings = try encoder.encode(texts + [negativePrompt])
+        let unconditional = try embeddings.sliced(axis: 0, texts.count..<(texts.count + 1))
+        var table: [ViewDirection?: TextConditioning] = [:]
+        for (index, view) in views.enumerated() {
+            table[view] = TextConditioning(conditional: try embeddings.sliced(axis: 0, index..<(index + 1)), unconditional: unconditional)
+        }
+        conditionings = table
+    }
+
+    static func text(_ prompt: String, view: ViewDirection?) -> String {
+        view.map { "\(prompt), \($0.rawValue) view" } ?? prompt
+    }
+
+    func conditioning(for camera: OrbitCamera) -> TextConditioning {
+        conditionings[viewDependent ? camera.viewDirection : nil]!
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import XCTest
+
+/// `text-to-3d` refuses bad settings before any work, naming the problem.
+final class TextTo3DBadInputTests: XCTestCase {
+    private func output() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("t3d-cli-\(UUID().uuidString)").path
+    }
+
+    func testUnknownBackbone() throws {
+        let result = try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", output(), "--backbone", "octree"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertLessThan(result.status, 128)
+        XCTAssertTrue(result.stderr.contains("octree"), result.stderr)
+    }
+
+    func testZeroIterations() throws {
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", output(), "--iterations", "0"]),
+                           mentions: "--iterations must be positive")
+    }
+
+    func testEmptyPrompt() throws {
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", " ", "--output", output()]), mentions: "prompt is empty")
+    }
+
+    func testUnwritableOutputFolder() throws {
+        let file = try CommandRunner.temporaryFile("not-a-folder", contents: Data("x".utf8))
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", file.path + "/run"]),
+                           mentions: "cannot write to output folder", file.path)
+    }
+}

@@ -1,0 +1,105 @@
+import Diffusion
+import Foundation
+import LatentOptimization
+import MLXCore
+import Prior
+import XCTest
+@testable import TextTo3D
+
+/// Training on the shipped toy model with a small field: the loop, its checkpoints and its errors.
+final class TextTo3DTrainerTests: XCTestCase {
+    static let modelFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Models/toy-world").path
+
+    func pipeline() throws -> StableDiffusion {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.modelFolder + "/model_index.json"), "no toy model")
+        return try StableDiffusion.load(try ModelFolder(path: Self.modelFolder))
+    }
+
+    func smallConfiguration(iterations: Int) -> TextTo3DConfiguration {
+        var c = TextTo3DConfiguration(prompt: "a red cube", model: Self.modelFolder)
+        c.iterations = iterations
+        c.samplesPerRay = 16
+        c.hashGrid.levels = 4
+        c.hashGrid.log2TableSize = 12
+        c.hashGrid.finestResolution = 32
+        c.hashGrid.hiddenWidth = 32
+        c.saveEvery = 2
+        c.prior.guidanceScale = 7.5  // the toy model's latent_prior.json
+        return c
+    }
+
+    func temporaryRun() throws -> RunFolder {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("t3d-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return try RunFolder(path: path)
+    }
+
+    /// The prior's loss at fixed views, timesteps and noise, so runs can be compared.
+    func fixedPriorLoss(_ trainer: TextTo3DTrainer) throws -> Float {
+        let prior = try LatentDiffusionPrior(unet: trainer.pipeline.unet, vae: trainer.pipeline.vae,
+                                             schedule: trainer.pipeline.schedule, configuration: trainer.configuration.prior)
+        var total: Float = 0
+        for (index, azimuth) in [0, 90, 180, 270].enumerated() {
+            let camera = OrbitCamera(azimuth: Float(azimuth), elevation: 15, radius: 3.2, fieldOfView: 40)
+            let view = try trainer.renderer.render(trainer.field, camera: camera, width: trainer.latentSize, height: trainer.latentSize,
+                                                      background: trainer.scene.background.value)
+            let noise = try Random.normal(view.latents.shape, key: Random.key(UInt64(100 + index)))
+            for t in [200, 500, 800] {
+                let evaluation = try prior.evaluate(latents: view.latents, conditioning: trainer.prompts.conditioning(for: camera),
+                                                    noise: noise, timesteps: [t])
+                total += try evaluation.totalLoss(prior.configuration).item(Float.self)
+            }
+        }
+        return total / 12
+    }
+
+    func testIterationsDecreaseThePriorLoss() throws {
+        let trainer = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 40), pipeline: pipeline(),
+                                          run: temporaryRun(), resume: false)
+        let before = try fixedPriorLoss(trainer)
+        try trainer.train { _ in }
+        let after = try fixedPriorLoss(trainer)
+        XCTAssertLessThan(after, before * 0.9, "prior loss \(before) → \(after)")
+    }
+
+    func testInterruptedRunResumesToTheSameField() throws {
+        let pipeline = try pipeline()
+        let straight = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 4), pipeline: pipeline, run: temporaryRun(), resume: false)
+        try straight.train { _ in }
+
+        let run = try temporaryRun()
+        let first = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false)
+        try first.train { _ in }
+        let resumed = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 4), pipeline: pipeline, run: run, resume: true)
+        XCTAssertEqual(resumed.completedSteps, 2)
+        try resumed.train { _ in }
+        for ((key, a), (_, b)) in zip(straight.scene.namedParameters(), resumed.scene.namedParameters()) {
+            XCTAssertEqual(try a.value.toArray(Float.self), try b.value.toArray(Float.self), key)
+        }
+        let rows = try String(contentsOfFile: run.file("losses.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 5, "header + one row per iteration, none repeated")
+    }
+
+    func testResumingWithAnotherBackboneIsRefused() throws {
+        let pipeline = try pipeline()
+        let run = try temporaryRun()
+        try TextTo3DTrainer(configuration: smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false).train { _ in }
+        var other = smallConfiguration(iterations: 4)
+        other.backbone = .voxel
+        XCTAssertThrowsError(try TextTo3DTrainer(configuration: other, pipeline: pipeline, run: run, resume: true)) { error in
+            XCTAssertTrue("\(error)".contains("backbone"), "\(error)")
+        }
+    }
+
+    func testBadSettingsAreNamed() {
+        var zero = smallConfiguration(iterations: 0)
+        XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("--iterations"), "\($0)") }
+        zero = smallConfiguration(iterations: 5)
+        zero.prompt = "  "
+        XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("prompt is empty"), "\($0)") }
+        zero = smallConfiguration(iterations: 5)
+        zero.radius = .init(1.2, 1.5)
+        XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("radius"), "\($0)") }
+    }
+}
