@@ -143,31 +143,23 @@ public final class LatentOptimizer {
     }
 
     private func checkpoint() throws {
-        var tensors = try adam.state().reduce(into: [String: MLXArray]()) { $0["adam.\($1.key)"] = $1.value }
-        tensors["theta"] = tensor.theta.value
-        let configJSON = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
-        try SafetensorsFile(tensors: tensors, metadata: ["step": "\(completedSteps)", "config": configJSON]).save(run.checkpointPath)
+        try RunCheckpoint(step: completedSteps, configuration: configuration,
+                          groups: ["adam": adam.state(), "tensor": ["theta": tensor.theta.value]]).save(to: run.checkpointPath)
     }
 
     private func restore() throws {
         let path = run.checkpointPath
-        let file = try SafetensorsFile.load(path)
-        guard let stepText = file.metadata["step"], let step = Int(stepText), let configText = file.metadata["config"],
-              let saved = try? JSONDecoder().decode(OptimizationConfiguration.self, from: Data(configText.utf8)) else {
-            throw RunError.incompatibleCheckpoint(path: path, reason: "no step/config metadata (not a checkpoint of `optimize`)")
-        }
-        guard configuration.isResumable(from: saved) else {
+        let saved = try RunCheckpoint<OptimizationConfiguration>.load(from: path, command: "optimize")
+        guard configuration.isResumable(from: saved.configuration) else {
             throw RunError.incompatibleCheckpoint(path: path, reason: "it was made with another configuration (see config.json there)")
         }
-        guard let theta = file.tensors["theta"], theta.shape == tensor.theta.value.shape else {
+        guard let theta = saved.groups["tensor"]?["theta"], theta.shape == tensor.theta.value.shape else {
             throw RunError.incompatibleCheckpoint(path: path, reason: "its tensor 'theta' is missing or has another shape")
         }
         tensor.theta.value = theta
-        var adamState: [String: MLXArray] = [:]
-        for (key, value) in file.tensors where key.hasPrefix("adam.") { adamState[String(key.dropFirst(5))] = value }
-        try adam.restore(adamState)
-        completedSteps = step
+        try adam.restore(saved.groups["adam"] ?? [:])
+        completedSteps = saved.step
         try run.writeJSON(configuration, to: "config.json")
-        try run.truncateLog("losses.csv", after: step, header: LatentOptimizer.lossLogHeader)
+        try run.truncateLog("losses.csv", after: saved.step, header: LatentOptimizer.lossLogHeader)
     }
 }

@@ -24,7 +24,7 @@ final class LatentOptimizerTests: XCTestCase {
     }
 
     private func theta(_ run: String) throws -> [Float] {
-        try XCTUnwrap(SafetensorsFile.load(run + "/checkpoint.safetensors").tensors["theta"]).toArray(Float.self)
+        try XCTUnwrap(SafetensorsFile.load(run + "/checkpoint.safetensors").tensors["tensor.theta"]).toArray(Float.self)
     }
 
     func testInterruptedRunResumesToTheSameResult() throws {

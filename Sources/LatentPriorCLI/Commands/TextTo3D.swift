@@ -58,6 +58,9 @@ struct TextTo3DCommand: ParsableCommand {
     @Option(help: "Mesh grid resolution per axis.")
     var meshResolution = TextTo3DConfiguration(prompt: "", model: "").meshResolution
 
+    @Option(help: "Density iso-level of the mesh.")
+    var meshThreshold = TextTo3DConfiguration(prompt: "", model: "").meshDensityThreshold
+
     @Flag(help: "Continue from the run folder's checkpoint.")
     var resume = false
 
@@ -79,6 +82,7 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.viewDependentPrompts = !noViewPrompts
         configuration.saveEvery = saveEvery
         configuration.meshResolution = meshResolution
+        configuration.meshDensityThreshold = meshThreshold
         configuration.prior = prior.configuration(defaultGuidance: DefaultModel.recommendedGuidance(
             command: "text-to-3d", model: configuration.model, otherwise: 100))
         _ = try configuration.validated()

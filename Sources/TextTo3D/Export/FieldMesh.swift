@@ -18,7 +18,9 @@ public enum FieldMesh {
                 }
             }
         }
-        var densities = try evaluate(field, positions: positions) { try $0.density }
+        // A 3-tap box blur along each axis: a hash grid's density is speckled at the grid's finest
+        // scale, and iso-surfacing the speckle gives a mesh of crumbs and inner cavities.
+        var densities = smoothed(try evaluate(field, positions: positions) { try $0.density }, side: resolution)
         // The box's faces are empty space by definition: a surface that reaches them is closed there.
         for x in 0..<resolution {
             for y in 0..<resolution {
@@ -34,6 +36,24 @@ public enum FieldMesh {
         let features = try evaluate(field, positions: vertexPositions) { try $0.features }
         mesh.colours = (0..<mesh.vertices.count).map { colours.colour(Array(features[($0 * channels)..<(($0 + 1) * channels)])) }
         return mesh
+    }
+
+    /// `values` on a side³ grid (x slowest) averaged with their two neighbours along each axis in turn.
+    static func smoothed(_ values: [Float], side: Int) -> [Float] {
+        var current = values
+        let strides = [side * side, side, 1]
+        for stride in strides {
+            var next = current
+            for index in 0..<current.count {
+                let coordinate = (index / stride) % side
+                var sum = current[index], count: Float = 1
+                if coordinate > 0 { sum += current[index - stride]; count += 1 }
+                if coordinate < side - 1 { sum += current[index + stride]; count += 1 }
+                next[index] = sum / count
+            }
+            current = next
+        }
+        return current
     }
 
     /// One output of the field at many points, in chunks so memory stays flat; row-major floats.

@@ -8,6 +8,7 @@ public struct DecodedView {
     public let camera: OrbitCamera
     public let latents: MLXArray
     public let opacity: MLXArray
+    public let depth: MLXArray
     public let image: RGBImage
 }
 
@@ -38,7 +39,7 @@ public struct FieldViewer {
         let rendered = try renderer.render(field, camera: camera, width: latentSize, height: latentSize, background: background)
         let decoded = try vae.decode((rendered.latents / vae.scalingFactor).asType(vae.parameterDType))
         let image = try RGBImage(decoded.index(0).asType(.float32))
-        return DecodedView(camera: camera, latents: rendered.latents, opacity: rendered.opacity, image: image)
+        return DecodedView(camera: camera, latents: rendered.latents, opacity: rendered.opacity, depth: rendered.depth, image: image)
     }
 
     /// `count` views at evenly spaced azimuths starting from the front.

@@ -43,9 +43,20 @@ extension TextTo3DTrainer {
         }
         let mp4 = try TurntableVideo.write(frames, gifPath: run.file("turntable.gif"), mp4Path: run.file("turntable.mp4"))
 
-        let colours = try LatentColourMap(fitting: views)
-        let mesh = try FieldMesh.extract(field, resolution: configuration.meshResolution,
-                                         threshold: configuration.meshDensityThreshold, colours: colours)
+        // Colour from what the views show; the fitted latent map covers what no view sees. More
+        // views (from above and below too) than the turntable's circle reach more of the surface.
+        var colourViews = views
+        for elevation: Float in [60, -30] {
+            var around = viewer
+            around.elevation = elevation
+            colourViews += try around.circle(4)
+        }
+        var mesh = try FieldMesh.extract(field, resolution: configuration.meshResolution,
+                                         threshold: configuration.meshDensityThreshold, colours: LatentColourMap(fitting: views))
+        if let fallback = mesh.colours {
+            mesh.colours = try ProjectedVertexColours.colour(mesh, views: colourViews, fallback: fallback,
+                                                             tolerance: 4 * field.bound / Float(configuration.samplesPerRay) + 0.05)
+        }
         var meshPaths: (String, String)?
         if !mesh.triangles.isEmpty {
             try mesh.writeOBJ(to: run.file("mesh.obj"))

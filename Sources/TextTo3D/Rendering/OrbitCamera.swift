@@ -27,12 +27,30 @@ public struct OrbitCamera: Codable, Equatable, Sendable {
 
     /// Unit ray directions through the centres of a width × height image's pixels, row-major,
     /// image y pointing down (row 0 at the top).
-    public func rayDirections(width: Int, height: Int) -> [SIMD3<Float>] {
+    /// The camera's orthonormal frame: viewing direction, image right, image up.
+    var frame: (forward: SIMD3<Float>, right: SIMD3<Float>, up: SIMD3<Float>) {
         let forward = normalize(-position)
-        // At the poles the world up is parallel to the view direction: fall back to +z as "up".
+        // At the poles the world up is parallel to the view direction: fall back to −z as "up".
         let worldUp: SIMD3<Float> = abs(forward.y) > 0.999 ? SIMD3(0, 0, -1) : SIMD3(0, 1, 0)
         let right = normalize(cross(forward, worldUp))
-        let up = cross(right, forward)
+        return (forward, right, cross(right, forward))
+    }
+
+    /// Where a world point lands in a width × height image (continuous pixel coordinates, pixel
+    /// centres at +0.5, the inverse of `rayDirections`) and its distance from the camera; nil behind it.
+    public func project(_ point: SIMD3<Float>, width: Int, height: Int) -> (x: Float, y: Float, distance: Float)? {
+        let (forward, right, up) = frame
+        let offset = point - position
+        let depth = (offset * forward).sum()
+        guard depth > 1e-6 else { return nil }
+        let halfHeight = tan(fieldOfView * .pi / 360)
+        let halfWidth = halfHeight * Float(width) / Float(height)
+        let u = (offset * right).sum() / depth / halfWidth, v = (offset * up).sum() / depth / halfHeight
+        return ((u + 1) / 2 * Float(width), (1 - v) / 2 * Float(height), (offset * offset).sum().squareRoot())
+    }
+
+    public func rayDirections(width: Int, height: Int) -> [SIMD3<Float>] {
+        let (forward, right, up) = frame
         let halfHeight = tan(fieldOfView * .pi / 360)
         let halfWidth = halfHeight * Float(width) / Float(height)
         var directions: [SIMD3<Float>] = []

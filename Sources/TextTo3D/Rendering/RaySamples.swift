@@ -8,6 +8,8 @@ public struct RaySamples {
     public let points: MLXArray
     /// [R, S] length of the stratum each sample stands for (0 for rays that miss the box).
     public let intervals: MLXArray
+    /// [R, S] distance of each sample from the camera along its (unit) ray.
+    public let distances: MLXArray
     public let rays: Int
     public let samplesPerRay: Int
 
@@ -17,7 +19,7 @@ public struct RaySamples {
         guard samplesPerRay > 0 else { throw FieldError.invalidSetting("samples per ray must be positive, got \(samplesPerRay)") }
         rays = directions.count
         self.samplesPerRay = samplesPerRay
-        var positions = [Float](), gaps = [Float]()
+        var positions = [Float](), gaps = [Float](), depths = [Float]()
         positions.reserveCapacity(rays * samplesPerRay * 3)
         gaps.reserveCapacity(rays * samplesPerRay)
         for direction in directions {
@@ -30,10 +32,12 @@ public struct RaySamples {
                 // Each sample stands for its whole stratum, so the intervals partition [near, far]
                 // exactly: a constant density gives Beer–Lambert's 1 − e^(−σ(far − near)).
                 gaps.append(stratum)
+                depths.append(t)
             }
         }
         points = try MLXArray(positions, shape: [rays * samplesPerRay, 3])
         intervals = try MLXArray(gaps, shape: [rays, samplesPerRay])
+        distances = try MLXArray(depths, shape: [rays, samplesPerRay])
     }
 
     /// Entry and exit distances of a ray through the box (slab method); (0, 0) when it misses.

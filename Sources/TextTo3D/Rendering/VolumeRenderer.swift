@@ -6,6 +6,8 @@ public struct RenderedView {
     public let latents: MLXArray
     /// [H, W] accumulated opacity Σ wᵢ.
     public let opacity: MLXArray
+    /// [H, W] expected distance from the camera to where the ray stops, Σ wᵢ tᵢ / Σ wᵢ.
+    public let depth: MLXArray
 }
 
 /// Emission–absorption volume rendering (NeRF's quadrature): along each ray
@@ -26,9 +28,10 @@ public struct VolumeRenderer {
 
     /// Renders `field` at the given samples of a width × height view in front of `background` [C].
     public func render(_ field: LatentField, samples: RaySamples, width: Int, height: Int, background: MLXArray) throws -> RenderedView {
-        let (image, opacity) = try composite(field.sample(samples.points), intervals: samples.intervals, background: background)
+        let (image, opacity, weights) = try composite(field.sample(samples.points), intervals: samples.intervals, background: background)
+        let depth = try (weights * samples.distances).sum(axis: 1) / maximum(opacity, 1e-6)
         return RenderedView(latents: try image.reshaped([1, height, width, field.featureChannels]),
-                            opacity: try opacity.reshaped([height, width]))
+                            opacity: try opacity.reshaped([height, width]), depth: try depth.reshaped([height, width]))
     }
 
     /// Renders `field` from `camera` at stratum midpoints (for outputs, not training).
@@ -37,8 +40,9 @@ public struct VolumeRenderer {
                    background: background)
     }
 
-    /// Per-ray composite of field samples ([R·S] densities, [R·S, C] features): ([R, C], [R]).
-    public func composite(_ sample: FieldSample, intervals: MLXArray, background: MLXArray) throws -> (MLXArray, MLXArray) {
+    /// Per-ray composite of field samples ([R·S] densities, [R·S, C] features): colour [R, C],
+    /// opacity [R] and the sample weights [R, S].
+    public func composite(_ sample: FieldSample, intervals: MLXArray, background: MLXArray) throws -> (MLXArray, MLXArray, MLXArray) {
         let rays = intervals.dim(0), perRay = intervals.dim(1)
         let opticalDepth = try sample.density.reshaped([rays, perRay]) * intervals
         let transmittance = try exp(-opticalDepth.cumulativeSum(axis: 1, inclusive: false))
@@ -48,6 +52,6 @@ public struct VolumeRenderer {
         let features = try sample.features.reshaped([rays, perRay, -1])
         let colour = try (weights.expandedDimensions(axis: -1) * features).sum(axis: 1)
             + (1 - opacity).expandedDimensions(axis: -1) * background.reshaped([1, -1])
-        return (colour, opacity)
+        return (colour, opacity, weights)
     }
 }

@@ -49,8 +49,9 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
     public var views = 8
     public var turntableFrames = 36
     public var meshResolution = 96
-    /// Density iso-level of the mesh (Stable-DreamFusion's default threshold).
-    public var meshDensityThreshold: Float = 10
+    /// Density iso-level of the mesh. Stable-DreamFusion uses 10; the toy runs' surfaces are
+    /// thick but less dense (σ ≈ 3–10 gives an opaque 1.5-unit object): 10 keeps only their cores.
+    public var meshDensityThreshold: Float = 3
     public var hashGrid = HashGridField.Settings()
     public var voxelGrid = VoxelGridField.Settings()
     public var prior: PriorConfiguration

@@ -151,31 +151,20 @@ public final class TextTo3DTrainer {
     // MARK: checkpoints
 
     private func checkpoint() throws {
-        var tensors = try adam.state().reduce(into: [String: MLXArray]()) { $0["adam.\($1.key)"] = $1.value }
-        for (key, value) in try scene.weightsInFileLayout() { tensors["scene.\(key)"] = value }
-        let configJSON = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
-        try SafetensorsFile(tensors: tensors, metadata: ["step": "\(completedSteps)", "config": configJSON]).save(run.checkpointPath)
+        try RunCheckpoint(step: completedSteps, configuration: configuration,
+                          groups: ["adam": adam.state(), "scene": scene.weightsInFileLayout()]).save(to: run.checkpointPath)
     }
 
     private func restore() throws {
         let path = run.checkpointPath
-        let file = try SafetensorsFile.load(path)
-        guard let stepText = file.metadata["step"], let step = Int(stepText), let configText = file.metadata["config"],
-              let saved = try? JSONDecoder().decode(TextTo3DConfiguration.self, from: Data(configText.utf8)) else {
-            throw RunError.incompatibleCheckpoint(path: path, reason: "no step/config metadata (not a checkpoint of `text-to-3d`)")
-        }
-        let differences = configuration.differences(from: saved)
+        let saved = try RunCheckpoint<TextTo3DConfiguration>.load(from: path, command: "text-to-3d")
+        let differences = configuration.differences(from: saved.configuration)
         guard differences.isEmpty else {
             throw RunError.incompatibleCheckpoint(path: path, reason: "it was made with other settings: \(differences.joined(separator: ", ")) differ (see config.json there)")
         }
-        var sceneWeights: [String: MLXArray] = [:], adamState: [String: MLXArray] = [:]
-        for (key, value) in file.tensors {
-            if key.hasPrefix("scene.") { sceneWeights[String(key.dropFirst(6))] = value }
-            if key.hasPrefix("adam.") { adamState[String(key.dropFirst(5))] = value }
-        }
-        try scene.load(weights: sceneWeights, source: path)
-        try adam.restore(adamState)
-        completedSteps = step
-        try run.truncateLog("losses.csv", after: step, header: Self.lossLogHeader)
+        try scene.load(weights: saved.groups["scene"] ?? [:], source: path)
+        try adam.restore(saved.groups["adam"] ?? [:])
+        completedSteps = saved.step
+        try run.truncateLog("losses.csv", after: saved.step, header: Self.lossLogHeader)
     }
 }
