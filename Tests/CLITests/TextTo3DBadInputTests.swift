@@ -29,3 +29,14 @@ final class TextTo3DBadInputTests: XCTestCase {
                            mentions: "cannot write to output folder", file.path)
     }
 }
+
+/// `judge-toy` reads 64×64 toy pictures only, and says so.
+final class JudgeToyBadInputTests: XCTestCase {
+    func testWrongSizeAndUnknownPromptAreNamed() throws {
+        // A valid 2×1 PNG (RGB, one filtered row each).
+        let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAD0lEQVR4nGP4z8DA8J8BAAf/Af8Bf4mnAAAAAElFTkSuQmCC")!
+        let file = try CommandRunner.temporaryFile("tiny.png", contents: png)
+        assertCleanFailure(try CommandRunner.run(["judge-toy", file.path]), mentions: file.path, "64×64")
+        assertCleanFailure(try CommandRunner.run(["judge-toy", file.path, "--expect", "a teapot"]), mentions: "teapot")
+    }
+}

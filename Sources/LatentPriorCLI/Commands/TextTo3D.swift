@@ -49,6 +49,9 @@ struct TextTo3DCommand: ParsableCommand {
     @Option(help: "Weight of the mean-opacity (sparsity) regulariser.")
     var lambdaSparsity = TextTo3DConfiguration(prompt: "", model: "").lambdaSparsity
 
+    @Option(help: "Background learning rate as a multiple of --lr (0 keeps the white background fixed).")
+    var backgroundLr = TextTo3DConfiguration(prompt: "", model: "").backgroundLearningRateMultiplier
+
     @Flag(help: "Use the prompt as is for every view (no \", front view\" suffixes).")
     var noViewPrompts = false
 
@@ -80,6 +83,8 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.lambdaOpacityEntropy = lambdaEntropy
         configuration.lambdaSparsity = lambdaSparsity
         configuration.viewDependentPrompts = !noViewPrompts
+        configuration.backgroundLearningRateMultiplier = backgroundLr
+        configuration.learnBackground = backgroundLr > 0
         configuration.saveEvery = saveEvery
         configuration.meshResolution = meshResolution
         configuration.meshDensityThreshold = meshThreshold

@@ -40,6 +40,8 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
     public var viewDependentPrompts = true
     /// Learn the background latent (from a white picture's); off keeps it fixed.
     public var learnBackground = true
+    /// The background's learning rate as a multiple of `learningRate`.
+    public var backgroundLearningRateMultiplier: Float = 1
     /// Weight of the opacity's binary entropy (pushes each ray to empty or opaque).
     public var lambdaOpacityEntropy: Float = 1
     /// Weight of the mean opacity (keeps floaters and haze away).
@@ -81,6 +83,7 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
         }
         guard fieldOfView.lower > 0, fieldOfView.upper < 180 else { throw fail("the field of view must lie in (0°, 180°)") }
         guard lambdaOpacityEntropy >= 0, lambdaSparsity >= 0 else { throw fail("regulariser weights must not be negative") }
+        guard backgroundLearningRateMultiplier >= 0 else { throw fail("--background-lr must not be negative, got \(backgroundLearningRateMultiplier)") }
         return self
     }
 

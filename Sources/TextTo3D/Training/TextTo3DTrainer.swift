@@ -62,7 +62,8 @@ public final class TextTo3DTrainer {
         renderer = VolumeRenderer(samplesPerRay: configuration.samplesPerRay)
         adam = Adam(learningRate: configuration.learningRate)
         adam.learningRateMultipliers = ["field.encoding.": configuration.gridLearningRateMultiplier,
-                                        "field.grid.": configuration.gridLearningRateMultiplier]
+                                        "field.grid.": configuration.gridLearningRateMultiplier,
+                                        "background": configuration.backgroundLearningRateMultiplier]
         if resume && run.hasCheckpoint {
             try restore()
         } else {
