@@ -6,6 +6,9 @@ import TextTo3D
 
 extension TextTo3DConfiguration.Backbone: ExpressibleByArgument {}
 
+/// The library's defaults, shown as the options' defaults.
+private let defaults = TextTo3DConfiguration(prompt: "", model: "")
+
 struct TextTo3DCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "text-to-3d",
@@ -32,37 +35,37 @@ struct TextTo3DCommand: ParsableCommand {
     var backbone: TextTo3DConfiguration.Backbone = .hashgrid
 
     @Option(help: "Optimisation iterations (one rendered view each).")
-    var iterations = TextTo3DConfiguration(prompt: "", model: "").iterations
+    var iterations = defaults.iterations
 
     @Option(name: .customLong("lr"), help: "Adam learning rate of the MLP (grids get 10×).")
-    var learningRate = TextTo3DConfiguration(prompt: "", model: "").learningRate
+    var learningRate = defaults.learningRate
 
     @Option(help: "Random seed (field initialisation, cameras, noise).")
     var seed: UInt64 = 0
 
     @Option(help: "Samples per ray.")
-    var samplesPerRay = TextTo3DConfiguration(prompt: "", model: "").samplesPerRay
+    var samplesPerRay = defaults.samplesPerRay
 
     @Option(help: "Weight of the opacity entropy regulariser.")
-    var lambdaEntropy = TextTo3DConfiguration(prompt: "", model: "").lambdaOpacityEntropy
+    var lambdaEntropy = defaults.lambdaOpacityEntropy
 
     @Option(help: "Weight of the mean-opacity (sparsity) regulariser.")
-    var lambdaSparsity = TextTo3DConfiguration(prompt: "", model: "").lambdaSparsity
+    var lambdaSparsity = defaults.lambdaSparsity
 
     @Option(help: "Background learning rate as a multiple of --lr (0 keeps the white background fixed).")
-    var backgroundLr = TextTo3DConfiguration(prompt: "", model: "").backgroundLearningRateMultiplier
+    var backgroundLr = defaults.backgroundLearningRateMultiplier
 
     @Flag(help: "Use the prompt as is for every view (no \", front view\" suffixes).")
     var noViewPrompts = false
 
     @Option(help: "Checkpoint every N iterations.")
-    var saveEvery = TextTo3DConfiguration(prompt: "", model: "").saveEvery
+    var saveEvery = defaults.saveEvery
 
     @Option(help: "Mesh grid resolution per axis.")
-    var meshResolution = TextTo3DConfiguration(prompt: "", model: "").meshResolution
+    var meshResolution = defaults.meshResolution
 
     @Option(help: "Density iso-level of the mesh.")
-    var meshThreshold = TextTo3DConfiguration(prompt: "", model: "").meshDensityThreshold
+    var meshThreshold = defaults.meshDensityThreshold
 
     @Flag(help: "Continue from the run folder's checkpoint.")
     var resume = false
