@@ -40,8 +40,9 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
     public var viewDependentPrompts = true
     /// Learn the background latent (from a white picture's); off keeps it fixed.
     public var learnBackground = true
-    /// The background's learning rate as a multiple of `learningRate`.
-    public var backgroundLearningRateMultiplier: Float = 1
+    /// The background's learning rate as a multiple of `learningRate`. At 1 it drifted away from
+    /// white on "a blue sphere" (lavender, and a navy object); 0.1 keeps both right (docs/TEXT_TO_3D.md).
+    public var backgroundLearningRateMultiplier: Float = 0.1
     /// Weight of the opacity's binary entropy (pushes each ray to empty or opaque).
     public var lambdaOpacityEntropy: Float = 1
     /// Weight of the mean opacity (keeps floaters and haze away).
