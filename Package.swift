@@ -54,7 +54,7 @@ let package = Package(
         // Meshes: iso-surface extraction from a sampled field, OBJ/PLY export with vertex colours.
         .target(name: "Geometry", dependencies: ["ImageIO"]),
         // Speed measurements printed by `latent-prior bench`.
-        .target(name: "Benchmarks", dependencies: ["MLXCore", "Diffusion"]),
+        .target(name: "Benchmarks", dependencies: ["MLXCore", "Diffusion", "Prior"]),
         .executableTarget(
             name: "LatentPriorCLI",
             dependencies: [

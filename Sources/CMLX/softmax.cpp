@@ -2,39 +2,19 @@
 //
 // Why: the CPU build of MLX evaluates exp with scalar libm calls (~12 ns per element here), and
 // attention softmax over thousands of tokens then dominates a UNet call (docs/BENCHMARKS.md). This
-// kernel computes exp with Cephes' expf polynomial written so that the compiler vectorises it with
-// baseline SSE2 (round-to-nearest by the 1.5·2²³ trick, 2ⁿ assembled in the exponent bits).
-// Accuracy ≤ 2 ulp on [−87, 88]; arguments are ≤ 0 after the max shift. Gradients come from MLX ops.
+// kernel computes exp with vector_math.hpp's polynomial, which the compiler vectorises.
+// Arguments are ≤ 0 after the max shift. Gradients come from MLX ops.
 #include <cmath>
 #include <cstring>
 
 #include "internal.hpp"
+#include "vector_math.hpp"
 #include "mlx/backend/cpu/encoder.h"
 #include "mlx/primitives.h"
 
 using namespace cmlx;
 
 namespace {
-
-inline float vector_friendly_expf(float x) {
-  x = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
-  const float shifted = x * 1.44269504f + 12582912.0f;  // 1.5·2²³: rounds to an integer in the low bits
-  const float n = shifted - 12582912.0f;
-  int32_t n_bits;
-  std::memcpy(&n_bits, &shifted, sizeof(n_bits));
-  const int32_t exponent = (n_bits - 0x4B400000 + 127) << 23;
-  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  float scale;
-  std::memcpy(&scale, &exponent, sizeof(scale));
-  return p * scale;
-}
 
 void softmax_rows(const float* input, float* output, size_t rows, size_t length) {
   for (size_t row = 0; row < rows; ++row) {

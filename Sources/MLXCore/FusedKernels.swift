@@ -33,3 +33,10 @@ public func rmsNorm(_ x: MLXArray, weight: MLXArray?, eps: Float = 1e-5) throws 
         try withOptionalHandle(weight) { w in try produce { mlxc_rms_norm(hx, w, eps, &$0) } }
     }
 }
+
+/// Group normalisation of channels-last `x` [N, ..., C] (statistics per sample over C / groups
+/// channels and all positions, population variance), then `weight`·x̂ + `bias`, then SiLU when
+/// `silu` is set. float32 on the CPU runs CMLX's fused kernel (group_norm.cpp).
+public func groupNorm(_ x: MLXArray, weight: MLXArray, bias: MLXArray, groups: Int, eps: Float, silu: Bool = false) throws -> MLXArray {
+    try withHandles([x, weight, bias]) { h in try produce { mlxc_group_norm(h[0], h[1], h[2], Int32(groups), eps, silu, &$0) } }
+}

@@ -34,6 +34,16 @@ public func conv2d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, paddi
     try convolution(input, weight, stride: [stride, stride], padding: [padding, padding], dilation: [dilation, dilation], groups: groups)
 }
 
+/// Stride-1 2-D convolution with "same" padding ((k − 1) / 2, k odd) plus an optional bias, the
+/// shape of nearly every convolution in Stable Diffusion. The CPU path avoids MLX's im2col copy
+/// (CMLX same_conv.cpp): same values up to summation order, less time and memory.
+public func sameConv2d(_ input: MLXArray, _ weight: MLXArray, bias: MLXArray? = nil) throws -> MLXArray {
+    guard let bias else {
+        return try withHandles([input, weight]) { h in try produce { mlxc_same_conv2d(h[0], h[1], nil, &$0) } }
+    }
+    return try withHandles([input, weight, bias]) { h in try produce { mlxc_same_conv2d(h[0], h[1], h[2], &$0) } }
+}
+
 public func conv3d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws -> MLXArray {
     try convolution(input, weight, stride: Array(repeating: stride, count: 3), padding: Array(repeating: padding, count: 3),
                     dilation: Array(repeating: dilation, count: 3), groups: groups)

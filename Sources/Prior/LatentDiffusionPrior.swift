@@ -121,7 +121,7 @@ public final class LatentDiffusionPrior {
 
         var fmGradient: MLXArray?, fmLoss: MLXArray?
         if configuration.lambdaFM > 0, !layers.isEmpty {
-            (fmLoss, fmGradient) = try featureMatching(v, target: v - lsdGradient)
+            (fmLoss, fmGradient, _) = try featureMatching(v, target: v - lsdGradient)
         }
         var klGradient: MLXArray?, klLoss: MLXArray?
         if configuration.lambdaKL > 0 {
@@ -133,20 +133,30 @@ public final class LatentDiffusionPrior {
     }
 
     /// L_FM = Σ_ℓ mean |G^ℓ(v) − sg(G^ℓ(v̂))| and its gradient with respect to v; v and v̂ go through
-    /// the (truncated) decoder as one batch.
-    public func featureMatching(_ v: MLXArray, target: MLXArray) throws -> (loss: MLXArray, gradient: MLXArray) {
+    /// the decoder as one batch, truncated after the deepest chosen layer. `throughFullDecoder`
+    /// runs the whole decoder instead and returns the decoded images of v (same loss and gradient,
+    /// the cost of reading features from a full decode: the benchmarks' comparison).
+    public func featureMatching(_ v: MLXArray, target: MLXArray, throughFullDecoder: Bool = false) throws -> (loss: MLXArray, gradient: MLXArray, image: MLXArray?) {
         let batch = v.dim(0)
         let targetLatents = try stopGradient(target)
         let scale = vae.scalingFactor
         let (values, gradients) = try valueAndGrad({ [self] inputs in
-            let both = try concatenated([inputs[0], targetLatents]) / scale
-            let features = try self.vae.decoderFeatures(both.asType(self.vae.parameterDType), layers: self.layers)
+            let both = try (concatenated([inputs[0], targetLatents]) / scale).asType(self.vae.parameterDType)
+            let features: [DecoderLayer: MLXArray]
+            var outputs: [MLXArray] = []
+            if throughFullDecoder {
+                let decoded = try self.vae.decodeWithFeatures(both, layers: self.layers)
+                features = decoded.features
+                outputs.append(try stopGradient(decoded.image.sliced(axis: 0, 0..<batch)))
+            } else {
+                features = try self.vae.decoderFeatures(both, layers: self.layers)
+            }
             let ordered = self.layers.sorted()
             let current = try ordered.map { try features[$0]!.sliced(axis: 0, 0..<batch) }
             let targets = try ordered.map { try features[$0]!.sliced(axis: 0, batch..<(2 * batch)) }
-            return [try featureMatchingDistance(current, targets: targets)]
+            return [try featureMatchingDistance(current, targets: targets)] + outputs
         })([v])
-        return (values[0], try gradients[0].asType(.float32))
+        return (values[0], try gradients[0].asType(.float32), values.count > 1 ? values[1] : nil)
     }
 
     /// ε̂ from the model's output, whatever its prediction type (SD 2.x predicts v).

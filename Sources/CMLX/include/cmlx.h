@@ -107,6 +107,9 @@ int mlxc_binary(int op, mlxc_array a, mlxc_array b, mlxc_array* out);
 int mlxc_reduce(int op, mlxc_array a, const int32_t* axes, int naxes, bool keepdims, mlxc_array* out);
 int mlxc_variance(mlxc_array a, const int32_t* axes, int naxes, bool keepdims, int ddof, mlxc_array* out);
 int mlxc_softmax(mlxc_array a, const int32_t* axes, int naxes, bool precise, mlxc_array* out);
+/// Group normalisation of channels-last input [N, ..., C] with weight and bias [C], optionally followed
+/// by SiLU; float32 on the CPU runs a fused kernel (group_norm.cpp), elsewhere MLX ops.
+int mlxc_group_norm(mlxc_array input, mlxc_array weight, mlxc_array bias, int groups, float eps, bool silu, mlxc_array* out);
 /// Softmax over the last axis, accumulated in float32; on the CPU a vectorisable kernel (softmax.cpp).
 int mlxc_softmax_last_axis(mlxc_array a, mlxc_array* out);
 int mlxc_cumsum(mlxc_array a, int axis, bool reverse, bool inclusive, mlxc_array* out);
@@ -155,6 +158,10 @@ int mlxc_addmm(mlxc_array c, mlxc_array a, mlxc_array b, float alpha, float beta
 /// N-d convolution, N = number of spatial dims (1, 2 or 3) inferred from the input rank.
 int mlxc_conv(mlxc_array input, mlxc_array weight, const int32_t* stride, const int32_t* padding_lo,
               const int32_t* padding_hi, const int32_t* dilation, int nspatial, int groups, mlxc_array* out);
+/// Stride-1 2-D convolution with "same" padding ((k − 1) / 2) for an odd k×k kernel: input [N, H, W, C],
+/// weight [O, k, k, C], bias [O] or NULL. On the CPU in float32, k² shifted sgemm calls instead of
+/// MLX's im2col (same_conv.cpp); elsewhere MLX's conv2d.
+int mlxc_same_conv2d(mlxc_array input, mlxc_array weight, mlxc_array bias, mlxc_array* out);
 /// Transposed N-d convolution (weight [C_out, kernel..., C_in / groups]).
 int mlxc_conv_transpose(mlxc_array input, mlxc_array weight, const int32_t* stride, const int32_t* padding,
                         const int32_t* dilation, const int32_t* output_padding, int nspatial, int groups,

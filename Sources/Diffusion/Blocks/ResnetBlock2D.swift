@@ -22,11 +22,11 @@ final class ResnetBlock2D: Module {
 
     /// x [N, H, W, C]; timeEmbedding [N, T] (nil in the VAE).
     func callAsFunction(_ x: MLXArray, timeEmbedding: MLXArray? = nil) throws -> MLXArray {
-        var h = try conv1(silu(norm1(x)))
+        var h = try conv1(norm1(x, thenSiLU: true))
         if let timeEmbProj, let timeEmbedding {
             h = try h + timeEmbProj(silu(timeEmbedding)).expandedDimensions(axes: [1, 2])
         }
-        h = try conv2(silu(norm2(h)))
+        h = try conv2(norm2(h, thenSiLU: true))
         let shortcut = try convShortcut.map { try $0(x) } ?? x
         return try shortcut + h
     }

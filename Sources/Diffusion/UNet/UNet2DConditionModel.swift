@@ -78,6 +78,6 @@ public final class UNet2DConditionModel: Module {
                 ? (skips[nextSkipIndex].dim(1), skips[nextSkipIndex].dim(2)) : nil
             h = try block(h, skips: &skips, time: time, context: context, upsampleSize: size)
         }
-        return try convOut(silu(convNormOut(h)))
+        return try convOut(convNormOut(h, thenSiLU: true))
     }
 }

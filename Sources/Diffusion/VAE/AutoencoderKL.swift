@@ -25,7 +25,7 @@ final class VAEEncoder: Module {
         var h = try convIn(image)
         for block in downBlocks { h = try block(h) }
         h = try midBlock(h)
-        return try convOut(silu(convNormOut(h)))
+        return try convOut(convNormOut(h, thenSiLU: true))
     }
 }
 
@@ -92,23 +92,25 @@ final class VAEDecoder: Module {
     func callAsFunction(_ z: MLXArray) throws -> MLXArray {
         var h = try midBlock(convIn(z))
         for block in upBlocks { h = try block(h) }
-        return try convOut(silu(convNormOut(h)))
+        return try convOut(convNormOut(h, thenSiLU: true))
     }
 
-    /// The outputs of `layers`, running the decoder only as deep as the deepest of them.
-    func features(_ z: MLXArray, layers: Set<DecoderLayer>) throws -> [DecoderLayer: MLXArray] {
-        guard let deepest = layers.max() else { return [:] }
+    /// The outputs of `layers`, running the decoder only as deep as the deepest of them — or, with
+    /// `throughOutput`, the whole way, also returning the decoded image (what an implementation
+    /// that reads features from a full decode pays; benchmarks compare the two).
+    func features(_ z: MLXArray, layers: Set<DecoderLayer>, throughOutput: Bool = false) throws -> (features: [DecoderLayer: MLXArray], image: MLXArray?) {
+        guard let deepest = layers.max() else { return ([:], throughOutput ? try callAsFunction(z) : nil) }
         var result: [DecoderLayer: MLXArray] = [:]
         var h = try convIn(z)
         if layers.contains(.convIn) { result[.convIn] = h }
-        guard deepest > .convIn else { return result }
+        guard deepest > .convIn || throughOutput else { return (result, nil) }
         h = try midBlock(h)
         if layers.contains(.midBlock) { result[.midBlock] = h }
-        for (index, block) in upBlocks.enumerated() where DecoderLayer.upBlock(index) <= deepest {
+        for (index, block) in upBlocks.enumerated() where throughOutput || DecoderLayer.upBlock(index) <= deepest {
             h = try block(h)
             if layers.contains(.upBlock(index)) { result[.upBlock(index)] = h }
         }
-        return result
+        return (result, throughOutput ? try convOut(convNormOut(h, thenSiLU: true)) : nil)
     }
 }
 
@@ -152,12 +154,23 @@ public final class AutoencoderKL: Module {
 
     /// Decoder features for the feature-matching loss, from unscaled latents; only as deep as needed.
     public func decoderFeatures(_ latents: MLXArray, layers: Set<DecoderLayer>) throws -> [DecoderLayer: MLXArray] {
+        try checkExists(layers)
+        return try decoder.features(postQuantConvolved(latents), layers: layers).features
+    }
+
+    /// The decoded image and the features of `layers` read on the way (the whole decoder runs).
+    public func decodeWithFeatures(_ latents: MLXArray, layers: Set<DecoderLayer>) throws -> (image: MLXArray, features: [DecoderLayer: MLXArray]) {
+        try checkExists(layers)
+        let (features, image) = try decoder.features(postQuantConvolved(latents), layers: layers, throughOutput: true)
+        return (image!, features)
+    }
+
+    private func checkExists(_ layers: Set<DecoderLayer>) throws {
         for layer in layers {
             if case .upBlock(let index) = layer, !(0..<decoder.upBlocks.count).contains(index) {
                 throw DiffusionError.invalidInput("decoder layer \(layer) does not exist (the decoder has \(decoder.upBlocks.count) up blocks)")
             }
         }
-        return try decoder.features(postQuantConvolved(latents), layers: layers)
     }
 
     private func postQuantConvolved(_ latents: MLXArray) throws -> MLXArray {

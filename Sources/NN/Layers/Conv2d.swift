@@ -21,6 +21,10 @@ public final class Conv2d: Module {
     }
 
     public func callAsFunction(_ x: MLXArray) throws -> MLXArray {
+        let kernel = weight.value.dim(1)
+        if stride == 1, groups == 1, kernel == weight.value.dim(2), kernel % 2 == 1, padding == (kernel - 1) / 2 {
+            return try sameConv2d(x, weight.value, bias: bias?.value)
+        }
         let y = try conv2d(x, weight.value, stride: stride, padding: padding, groups: groups)
         guard let bias else { return y }
         return try y + bias.value

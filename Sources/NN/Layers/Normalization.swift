@@ -19,7 +19,12 @@ public final class GroupNorm: Module {
         self.eps = eps
     }
 
-    public func callAsFunction(_ x: MLXArray) throws -> MLXArray {
+    /// Normalises `x`; `thenSiLU` applies SiLU to the result in the same kernel (ResNet blocks
+    /// always follow their norms with it).
+    public func callAsFunction(_ x: MLXArray, thenSiLU: Bool = false) throws -> MLXArray {
+        if x.dtype == .float32, weight.value.dtype == .float32, bias.value.dtype == .float32 {
+            return try groupNorm(x, weight: weight.value, bias: bias.value, groups: groups, eps: eps, silu: thenSiLU)
+        }
         let shape = x.shape
         let channels = shape[shape.count - 1]
         let batch = shape[0]
@@ -27,7 +32,8 @@ public final class GroupNorm: Module {
         let mean = try grouped.mean(axes: [1, 3], keepDims: true)
         let variance = try grouped.variance(axes: [1, 3], keepDims: true)
         let normalized = try ((grouped - mean) * rsqrt(variance + eps)).reshaped(shape).asType(x.dtype)
-        return try normalized * weight.value + bias.value
+        let y = try normalized * weight.value + bias.value
+        return thenSiLU ? try silu(y) : y
     }
 }
 

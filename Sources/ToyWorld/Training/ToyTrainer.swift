@@ -50,6 +50,9 @@ public final class ToyTrainer {
     let diffusionOptimizer: Adam
     let decoderOptimizer: Adam
     public private(set) var progress = ToyTrainingProgress()
+    private let vaeInputs: LookaheadPreparer<ToyTrainingInputs.VAEStep>
+    private let diffusionInputs: LookaheadPreparer<ToyTrainingInputs.DiffusionStep>
+    private let decoderInputs: LookaheadPreparer<ToyTrainingInputs.DecoderStep>
 
     public init(configuration: ToyTrainingConfiguration, data: TrainingBatchSource, stateFolder: URL, resume: Bool) throws {
         self.configuration = try configuration.validated()
@@ -65,6 +68,10 @@ public final class ToyTrainer {
         vaeOptimizer = Adam(learningRate: configuration.vaeLearningRate)
         diffusionOptimizer = Adam(learningRate: configuration.diffusionLearningRate)
         decoderOptimizer = Adam(learningRate: configuration.decoderLearningRate)
+        let inputs = ToyTrainingInputs(configuration: self.configuration, data: data, tokenizer: tokenizer, vae: vae, schedule: schedule)
+        vaeInputs = LookaheadPreparer(prepare: inputs.vaeStep, evaluate: { try eval($0.arrays) })
+        diffusionInputs = LookaheadPreparer(prepare: inputs.diffusionStep, evaluate: { try eval($0.arrays) })
+        decoderInputs = LookaheadPreparer(prepare: inputs.decoderStep, evaluate: { try eval($0.arrays) })
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         if resume, FileManager.default.fileExists(atPath: statePath) { try restore() }
     }
@@ -94,14 +101,19 @@ public final class ToyTrainer {
     }
 
     /// Runs `stage` until its counter reaches `steps`, checkpointing every `checkpointEvery` steps
-    /// and at the stage's end; stops on a non-finite loss.
+    /// and at the stage's end; stops on a non-finite loss. `stepFunction(step, next)` trains one
+    /// step and may start preparing `next` (nil after the stage's last step).
     private func runStage(_ stage: Stage, steps: Int, count: WritableKeyPath<ToyTrainingProgress, Int>, name: String,
-                          step stepFunction: (Int) throws -> Float, report: (Stage, Int, Int, Float) -> Void) throws {
+                          step stepFunction: (Int, Int?) throws -> Float, report: (Stage, Int, Int, Float) -> Void) throws {
         guard progress[keyPath: count] < steps else { return }
+        // The look-ahead thread evaluates the encoder; MLX evaluates an array only on a thread that
+        // owns its stream, so weights still lazy from the main thread (fresh initialisations) are
+        // evaluated here first.
+        try eval((vae.namedParameters() + denoiser.namedParameters()).map(\.parameter.value))
         while progress[keyPath: count] < steps {
             progress[keyPath: count] += 1
             let step = progress[keyPath: count]
-            let loss = try stepFunction(step)
+            let loss = try stepFunction(step, step < steps ? step + 1 : nil)
             guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: name, step: step) }
             report(stage, step, steps, loss)
             if step % configuration.checkpointEvery == 0 { try saveState() }
@@ -112,16 +124,15 @@ public final class ToyTrainer {
     /// Linear warm-up over the first 100 steps, then constant.
     private func warmedUp(_ rate: Float, _ step: Int) -> Float { rate * min(1, Float(step) / 100) }
 
-    private func vaeStep(_ step: Int) throws -> Float {
-        let (images, _) = try data.batch(index: step, size: configuration.vaeBatchSize)
-        let noiseKey = try Random.key(configuration.seed &+ UInt64(step) &* 7919)
+    private func vaeStep(_ step: Int, next: Int?) throws -> Float {
+        let input = try vaeInputs.input(for: step, then: next)
         let vae = self.vae
         let klWeight = configuration.vaeKLWeight
         let (loss, gradients) = try vae.valueAndGradients {
-            let (mean, logVariance) = try vae.encode(images)
-            let latents = try mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: noiseKey)
+            let (mean, logVariance) = try vae.encode(input.images)
+            let latents = try mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: input.noiseKey)
             let reconstruction = try vae.decode(latents)
-            let mse = try square(reconstruction - images).mean()
+            let mse = try square(reconstruction - input.images).mean()
             let kl = try ((square(mean) + exp(logVariance) - logVariance) - 1).mean() * 0.5
             return try mse + kl * klWeight
         }
@@ -133,39 +144,24 @@ public final class ToyTrainer {
     /// Decoder refinement: the frozen encoder's posterior sample is decoded and compared with
     /// the image, each pixel's squared error weighted 1 + `decoderObjectWeight` on the object
     /// (any pixel that is not the white background).
-    private func decoderStep(_ step: Int) throws -> Float {
-        let (images, _) = try data.batch(index: 2_000_000 + step, size: configuration.vaeBatchSize)
-        let noiseKey = try Random.key(configuration.seed &+ 0xDEC0 &+ UInt64(step) &* 7919)
-        let (mean, logVariance) = try vae.encode(images)
-        let latents = try stopGradient(mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: noiseKey))
-        let object = try ((1 - images).max(axes: [-1], keepDims: true) .> 0.1).asType(.float32)
-        let weights = try object * configuration.decoderObjectWeight + 1
+    private func decoderStep(_ step: Int, next: Int?) throws -> Float {
+        let input = try decoderInputs.input(for: step, then: next)
         let vae = self.vae
         let (loss, gradients) = try vae.valueAndGradients {
-            try (square(vae.decode(latents) - images) * weights).mean()
+            try (square(vae.decode(input.latents) - input.images) * input.pixelWeights).mean()
         }
         decoderOptimizer.learningRate = warmedUp(configuration.decoderLearningRate, step)
         try decoderOptimizer.update(vae, gradients: gradients)
         return try loss.item(Float.self)
     }
 
-    private func diffusionStep(_ step: Int) throws -> Float {
-        let (images, captions) = try data.batch(index: configuration.vaeSteps + step, size: configuration.batchSize)
-        var generator = SplitMix64(seed: configuration.seed &+ 0xD1FF &+ UInt64(step) &* 104_729)
-        let prompts = captions.map { generator.nextUnit() < Double(configuration.captionDropout) ? "" : $0 }
-        let timesteps = captions.map { _ in Int(generator.next() % UInt64(schedule.trainTimesteps)) }
-        let keys = try Random.split(try Random.key(configuration.seed &+ 0xACE &+ UInt64(step)), count: 2)
-        let (mean, logVariance) = try vae.encode(images)
-        let latents = try stopGradient((mean + exp(logVariance * 0.5) * Random.normal(mean.shape, key: keys[0])) * vae.scalingFactor)
-        let noise = try Random.normal(latents.shape, key: keys[1])
-        let noisy = try schedule.addNoise(latents, noise: noise, timesteps: timesteps)
-        let ids = try tokenizer.inputIDs(prompts)
-        let t = try MLXArray(timesteps.map { Float($0) })
+    private func diffusionStep(_ step: Int, next: Int?) throws -> Float {
+        let input = try diffusionInputs.input(for: step, then: next)
         let denoiser = self.denoiser
         let (loss, gradients) = try denoiser.valueAndGradients {
-            let context = try denoiser.textEncoder(ids)
-            let prediction = try denoiser.unet(noisy, timesteps: t, context: context)
-            return try square(prediction - noise).mean()
+            let context = try denoiser.textEncoder(input.tokenIDs)
+            let prediction = try denoiser.unet(input.noisyLatents, timesteps: input.timesteps, context: context)
+            return try square(prediction - input.noise).mean()
         }
         diffusionOptimizer.learningRate = warmedUp(configuration.diffusionLearningRate, step)
         try diffusionOptimizer.update(denoiser, gradients: gradients)

@@ -1,0 +1,189 @@
+// Group normalisation over channels-last input [N, spatial..., C] (optionally followed by SiLU) as
+// an MLX primitive with a fused CPU kernel.
+//
+// Why: written from MLX ops, GroupNorm + SiLU is about nine passes over the activation (reshape
+// copies, mean, variance, subtract, rsqrt-multiply, scale, shift, a scalar-exp sigmoid, multiply),
+// each on one thread with a fresh allocation; Stable Diffusion's VAE decoder applies it to
+// 512×512×128 activations. This kernel makes three: per-channel sums (double), per-channel squared
+// deviations from the group mean (two-pass variance, as accurate as PyTorch's), then
+// y = x·a_c + b_c with a_c = γ_c / √(σ²_g + ε), b_c = β_c − μ_g a_c, and SiLU with a vectorised exp.
+// Gradients come from the same computation written in MLX ops (mx::vjp), so they are MLX's own.
+#include <cmath>
+#include <vector>
+
+#include "internal.hpp"
+#include "mlx/backend/cpu/encoder.h"
+#include "mlx/primitives.h"
+#include "vector_math.hpp"
+
+using namespace cmlx;
+
+namespace {
+
+void group_norm_forward(const float* x, const float* gamma, const float* beta, float* y, size_t batch, size_t positions,
+                        size_t channels, size_t groups, float eps, bool silu) {
+  const size_t per_group = channels / groups;
+  const double count = static_cast<double>(positions * per_group);
+  std::vector<double> sums(channels), deviations(channels);
+  std::vector<float> scale(channels), shift(channels);
+  std::vector<double> group_mean(groups);
+  for (size_t n = 0; n < batch; ++n) {
+    const float* input = x + n * positions * channels;
+    float* output = y + n * positions * channels;
+    std::fill(sums.begin(), sums.end(), 0.0);
+    for (size_t p = 0; p < positions; ++p) {
+      const float* row = input + p * channels;
+      for (size_t c = 0; c < channels; ++c) sums[c] += row[c];
+    }
+    for (size_t g = 0; g < groups; ++g) {
+      double total = 0;
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
+      group_mean[g] = total / count;
+    }
+    std::vector<double> channel_mean(channels);
+    for (size_t c = 0; c < channels; ++c) channel_mean[c] = group_mean[c / per_group];
+    std::fill(deviations.begin(), deviations.end(), 0.0);
+    for (size_t p = 0; p < positions; ++p) {
+      const float* row = input + p * channels;
+      for (size_t c = 0; c < channels; ++c) {
+        const double d = row[c] - channel_mean[c];
+        deviations[c] += d * d;
+      }
+    }
+    for (size_t g = 0; g < groups; ++g) {
+      double total = 0;
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += deviations[c];
+      const double inverse_std = 1.0 / std::sqrt(total / count + eps);
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) {
+        const double a = (gamma ? gamma[c] : 1.0) * inverse_std;
+        scale[c] = static_cast<float>(a);
+        shift[c] = static_cast<float>((beta ? beta[c] : 0.0) - group_mean[g] * a);
+      }
+    }
+    for (size_t p = 0; p < positions; ++p) {
+      const float* row = input + p * channels;
+      float* out = output + p * channels;
+      if (silu) {
+        for (size_t c = 0; c < channels; ++c) out[c] = vector_friendly_silu(row[c] * scale[c] + shift[c]);
+      } else {
+        for (size_t c = 0; c < channels; ++c) out[c] = row[c] * scale[c] + shift[c];
+      }
+    }
+  }
+}
+
+/// The same function from MLX ops (for gradients and for devices other than the CPU).
+mx::array group_norm_ops(const mx::array& x, const mx::array& gamma, const mx::array& beta, int groups, float eps, bool silu) {
+  const auto shape = x.shape();
+  const int channels = shape.back();
+  auto grouped = mx::reshape(mx::astype(x, mx::float32), {shape[0], -1, groups, channels / groups});
+  auto mean = mx::mean(grouped, std::vector<int>{1, 3}, true);
+  auto variance = mx::var(grouped, std::vector<int>{1, 3}, true);
+  auto normalized = mx::reshape(mx::multiply(mx::subtract(grouped, mean), mx::rsqrt(mx::add(variance, mx::array(eps)))), shape);
+  auto y = mx::add(mx::multiply(normalized, gamma), beta);
+  return silu ? mx::multiply(y, mx::sigmoid(y)) : y;
+}
+
+class GroupNormalization : public mx::UnaryPrimitive {
+ public:
+  GroupNormalization(mx::Stream stream, int groups, float eps, bool silu)
+      : mx::UnaryPrimitive(stream), groups_(groups), eps_(eps), silu_(silu) {}
+
+  void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
+    for (const auto& array : inputs) {
+      if (!array.flags().row_contiguous || array.dtype() != mx::float32) {
+        throw std::runtime_error("GroupNormalization needs row-contiguous float32 inputs");
+      }
+    }
+    out.set_data(mx::allocator::malloc(out.nbytes()));
+    auto& encoder = mx::cpu::get_command_encoder(stream());
+    for (const auto& array : inputs) encoder.set_input_array(array);
+    encoder.set_output_array(out);
+    const size_t batch = inputs[0].shape(0), channels = inputs[0].shape().back();
+    const size_t positions = batch == 0 || channels == 0 ? 0 : inputs[0].size() / (batch * channels);
+    const size_t groups = groups_;
+    const float eps = eps_;
+    const bool silu = silu_;
+    encoder.dispatch([inputs, out, batch, positions, channels, groups, eps, silu]() mutable {
+      group_norm_forward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), out.data<float>(), batch,
+                         positions, channels, groups, eps, silu);
+    });
+  }
+
+  void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
+    throw std::runtime_error("GroupNormalization runs on the CPU only (the GPU composes MLX ops)");
+  }
+
+  std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
+                             const std::vector<int>& argnums, const std::vector<mx::array>&) override {
+    const int groups = groups_;
+    const float eps = eps_;
+    const bool silu = silu_;
+    auto function = [groups, eps, silu](const std::vector<mx::array>& in) {
+      return std::vector<mx::array>{group_norm_ops(in[0], in[1], in[2], groups, eps, silu)};
+    };
+    auto gradients = mx::vjp(function, primals, cotangents).second;
+    std::vector<mx::array> result;
+    for (int argnum : argnums) result.push_back(gradients[argnum]);
+    return result;
+  }
+
+  std::vector<mx::array> jvp(const std::vector<mx::array>& primals, const std::vector<mx::array>& tangents,
+                             const std::vector<int>& argnums) override {
+    const int groups = groups_;
+    const float eps = eps_;
+    const bool silu = silu_;
+    auto function = [groups, eps, silu](const std::vector<mx::array>& in) {
+      return std::vector<mx::array>{group_norm_ops(in[0], in[1], in[2], groups, eps, silu)};
+    };
+    std::vector<mx::array> full_tangents;
+    for (size_t i = 0; i < primals.size(); ++i) full_tangents.push_back(mx::zeros_like(primals[i]));
+    for (size_t i = 0; i < argnums.size(); ++i) full_tangents[argnums[i]] = tangents[i];
+    return mx::jvp(function, primals, full_tangents).second;
+  }
+
+  const char* name() const override { return "GroupNormalization"; }
+
+  bool is_equivalent(const mx::Primitive& other) const override {
+    auto* that = dynamic_cast<const GroupNormalization*>(&other);
+    return that != nullptr && that->groups_ == groups_ && that->eps_ == eps_ && that->silu_ == silu_;
+  }
+
+  std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override { return {inputs[0].shape()}; }
+
+ private:
+  int groups_;
+  float eps_;
+  bool silu_;
+};
+
+}  // namespace
+
+extern "C" int mlxc_group_norm(mlxc_array input, mlxc_array weight, mlxc_array bias, int groups, float eps, bool silu,
+                               mlxc_array* out) {
+  return guarded([&] {
+    const auto& x = input->value;
+    const auto& gamma = weight->value;
+    const auto& beta = bias->value;
+    if (x.ndim() < 2) throw std::invalid_argument("group_norm expects input [N, ..., C]");
+    const int channels = x.shape().back();
+    if (groups <= 0 || channels % groups != 0) {
+      throw std::invalid_argument("group_norm: " + std::to_string(channels) + " channels do not split into " +
+                                  std::to_string(groups) + " groups");
+    }
+    if (gamma.ndim() != 1 || beta.ndim() != 1 || gamma.shape(0) != channels || beta.shape(0) != channels) {
+      throw std::invalid_argument("group_norm: weight and bias must be [" + std::to_string(channels) + "]");
+    }
+    // Half precision keeps the op composition (normalised in float32, then cast back) as before.
+    if (mx::default_device() != mx::Device::cpu || x.dtype() != mx::float32 || gamma.dtype() != mx::float32 ||
+        beta.dtype() != mx::float32 || x.size() == 0) {
+      auto y = group_norm_ops(x, gamma, beta, groups, eps, silu);
+      emit(x.dtype() == mx::float32 ? y : mx::astype(y, x.dtype()), out);
+      return;
+    }
+    auto stream = mx::default_stream(mx::Device::cpu);
+    emit(mx::array(x.shape(), mx::float32, std::make_shared<GroupNormalization>(stream, groups, eps, silu),
+                   {mx::contiguous(x), mx::contiguous(gamma), mx::contiguous(beta)}),
+         out);
+  });
+}
