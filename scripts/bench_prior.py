@@ -15,12 +15,10 @@ features under no_grad, v's with autograd), on 2 CPU threads like LatentPrior.
 """
 import argparse
 import os
-import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_sd import measure  # noqa: E402
+from bench_common import latent_prior_table, measure  # noqa: E402
 
 VARIANTS = ["lsd", "lsd+fm", "lsd+fm-full", "fm:mid_block", "fm:up_blocks.0", "fm:up_blocks.1",
             "fm:mid_block,up_blocks.0,up_blocks.1"]
@@ -96,16 +94,8 @@ def pytorch_times(model, repeats, latent, guidance, variants):
 
 
 def latent_prior_times(binary, model, repeats, latent, variants):
-    command = [binary, "bench", "prior", "--model", model, "--repeats", str(repeats), "--latent-size", str(latent),
-               "--variants", *variants]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    results, peaks = {}, {}
-    for line in output.splitlines():
-        match = re.match(r"^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)$", line.strip())
-        if match:
-            results[match.group(1)] = float(match.group(2))
-            peaks[match.group(1)] = float(match.group(4))
-    return results, peaks
+    return latent_prior_table([binary, "bench", "prior", "--model", model, "--repeats", str(repeats),
+                               "--latent-size", str(latent), "--variants", *variants])
 
 
 def main():

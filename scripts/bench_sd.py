@@ -12,21 +12,12 @@ full-size SD 1.5 architecture with random weights (no download). torch/diffusers
 versions: scripts/requirements-reference.txt.
 """
 import argparse
-import re
+import os
 import resource
-import statistics
-import subprocess
-import time
+import sys
 
-
-def measure(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import latent_prior_table, measure  # noqa: E402
 
 
 def diffusers_times(model, repeats, latent, components):
@@ -60,16 +51,8 @@ def diffusers_times(model, repeats, latent, components):
 
 
 def latent_prior_times(binary, model, repeats, latent, components):
-    command = [binary, "bench", "sd", "--model", model, "--repeats", str(repeats), "--latent-size", str(latent),
-               "--components", *components]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    results, peaks = {}, {}
-    for line in output.splitlines():
-        match = re.match(r"^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)$", line.strip())
-        if match:
-            results[match.group(1)] = float(match.group(2))
-            peaks[match.group(1)] = float(match.group(4))
-    return results, peaks
+    return latent_prior_table([binary, "bench", "sd", "--model", model, "--repeats", str(repeats),
+                               "--latent-size", str(latent), "--components", *components])
 
 
 def main():

@@ -14,13 +14,6 @@ import Prior
 ///
 /// Every variant includes the KL term except `lsd`; KL costs microseconds.
 public struct PriorBenchmark {
-    public struct Row {
-        public let name: String
-        public let timing: Timing
-        /// MLX's peak allocation during the timed runs, in bytes.
-        public let peakMemory: Int
-    }
-
     public static let standardVariants = ["lsd", "lsd+fm", "lsd+fm-full", "fm:mid_block", "fm:up_blocks.0", "fm:up_blocks.1",
                                           "fm:mid_block,up_blocks.0,up_blocks.1"]
 
@@ -34,7 +27,7 @@ public struct PriorBenchmark {
         self.pipeline = pipeline
     }
 
-    public func run(report: (Row) -> Void) throws {
+    public func run(report: (TimedRow) -> Void) throws {
         let keys = try Random.split(try Random.key(0), count: 4)
         let c = pipeline.unet.configuration
         let latents = try Random.normal([1, latentSize, latentSize, c.inChannels], key: keys[0])
@@ -71,10 +64,7 @@ public struct PriorBenchmark {
                     try eval(outputs)
                 }
             }
-            try body()  // warm-up
-            Memory.resetPeak()
-            let timing = try Timing.measure(warmup: 0, repeats: repeats, body)
-            report(Row(name: variant, timing: timing, peakMemory: Memory.peak))
+            report(try TimedRow.measure(variant, repeats: repeats, body))
         }
     }
 

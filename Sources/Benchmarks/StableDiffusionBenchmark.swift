@@ -6,13 +6,6 @@ import MLXCore
 /// docs/BENCHMARKS.md compare against diffusers: UNet (batch 2, 64×64 latents), VAE decoder
 /// (64×64 latents), text encoder (batch 2 × 77 tokens). Inputs are fixed random tensors.
 public struct StableDiffusionBenchmark {
-    public struct Row {
-        public let name: String
-        public let timing: Timing
-        /// MLX's peak allocation during the timed runs, in bytes.
-        public let peakMemory: Int
-    }
-
     public let folder: ModelFolder
     public var repeats = 3
     public var latentSize = 64
@@ -22,10 +15,10 @@ public struct StableDiffusionBenchmark {
         self.folder = folder
     }
 
-    public func run(report: (Row) -> Void) throws {
+    public func run(report: (TimedRow) -> Void) throws {
         let keys = try Random.split(try Random.key(0), count: 3)
         for component in components {
-            let row: Row
+            let row: TimedRow
             switch component {
             case "text-encoder":
                 let encoder = try folder.loadTextEncoder()
@@ -49,10 +42,7 @@ public struct StableDiffusionBenchmark {
         }
     }
 
-    private func measure(_ name: String, _ body: () throws -> Void) throws -> Row {
-        try body()  // warm-up: loads weights lazily and fills the allocator's cache
-        Memory.resetPeak()
-        let timing = try Timing.measure(warmup: 0, repeats: repeats, body)
-        return Row(name: name, timing: timing, peakMemory: Memory.peak)
+    private func measure(_ name: String, _ body: () throws -> Void) throws -> TimedRow {
+        try TimedRow.measure(name, repeats: repeats, body)
     }
 }

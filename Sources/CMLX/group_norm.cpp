@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "internal.hpp"
-#include "mlx/backend/cpu/encoder.h"
+#include "cpu_kernel.hpp"
 #include "mlx/primitives.h"
 #include "vector_math.hpp"
 
@@ -90,15 +90,7 @@ class GroupNormalization : public mx::UnaryPrimitive {
       : mx::UnaryPrimitive(stream), groups_(groups), eps_(eps), silu_(silu) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
-    for (const auto& array : inputs) {
-      if (!array.flags().row_contiguous || array.dtype() != mx::float32) {
-        throw std::runtime_error("GroupNormalization needs row-contiguous float32 inputs");
-      }
-    }
-    out.set_data(mx::allocator::malloc(out.nbytes()));
-    auto& encoder = mx::cpu::get_command_encoder(stream());
-    for (const auto& array : inputs) encoder.set_input_array(array);
-    encoder.set_output_array(out);
+    auto& encoder = begin_float32_kernel("GroupNormalization", inputs, out, stream());
     const size_t batch = inputs[0].shape(0), channels = inputs[0].shape().back();
     const size_t positions = batch == 0 || channels == 0 ? 0 : inputs[0].size() / (batch * channels);
     const size_t groups = groups_;

@@ -18,7 +18,7 @@
 #include <optional>
 
 #include "internal.hpp"
-#include "mlx/backend/cpu/encoder.h"
+#include "cpu_kernel.hpp"
 #include "mlx/primitives.h"
 
 using namespace cmlx;
@@ -101,15 +101,7 @@ class SameConvolution : public mx::UnaryPrimitive {
   explicit SameConvolution(mx::Stream stream) : mx::UnaryPrimitive(stream) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
-    for (const auto& array : inputs) {
-      if (!array.flags().row_contiguous || array.dtype() != mx::float32) {
-        throw std::runtime_error("SameConvolution needs row-contiguous float32 inputs");
-      }
-    }
-    out.set_data(mx::allocator::malloc(out.nbytes()));
-    auto& encoder = mx::cpu::get_command_encoder(stream());
-    for (const auto& array : inputs) encoder.set_input_array(array);
-    encoder.set_output_array(out);
+    auto& encoder = begin_float32_kernel("SameConvolution", inputs, out, stream());
     encoder.dispatch([inputs, out]() mutable {
       const auto& x = inputs[0];
       const auto& w = inputs[1];

@@ -9,7 +9,7 @@
 
 #include "internal.hpp"
 #include "vector_math.hpp"
-#include "mlx/backend/cpu/encoder.h"
+#include "cpu_kernel.hpp"
 #include "mlx/primitives.h"
 
 using namespace cmlx;
@@ -42,15 +42,9 @@ class LastAxisSoftmax : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array& in = inputs[0];
-    if (!in.flags().row_contiguous || in.dtype() != mx::float32) {
-      throw std::runtime_error("LastAxisSoftmax needs a row-contiguous float32 input");
-    }
-    out.set_data(mx::allocator::malloc(out.nbytes()));
+    auto& encoder = begin_float32_kernel("LastAxisSoftmax", inputs, out, stream());
     const size_t length = in.shape().empty() ? 1 : in.shape().back();
     const size_t rows = length == 0 ? 0 : in.size() / length;
-    auto& encoder = mx::cpu::get_command_encoder(stream());
-    encoder.set_input_array(in);
-    encoder.set_output_array(out);
     encoder.dispatch([in, out, rows, length]() mutable {
       softmax_rows(in.data<float>(), out.data<float>(), rows, length);
     });

@@ -35,10 +35,6 @@ struct BenchPrior: ParsableCommand {
         benchmark.latentSize = latentSize ?? pipeline.unet.configuration.sampleSize
         benchmark.variants = variants
         print("variant                                median_s  min_s     peak_MiB")
-        try benchmark.run { row in
-            let name = row.name.padding(toLength: 38, withPad: " ", startingAt: 0)
-            print(name + " " + String(format: "%-9.3f %-9.3f %.0f", row.timing.median, row.timing.seconds.min() ?? 0,
-                                      Double(row.peakMemory) / 1_048_576))
-        }
+        try benchmark.run { print($0.formatted(nameWidth: 38)) }
     }
 }

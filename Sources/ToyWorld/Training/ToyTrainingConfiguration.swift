@@ -1,6 +1,7 @@
 /// Settings of `latent-prior train-toy`. Written beside the checkpoints; a resumed run must match.
 public struct ToyTrainingConfiguration: Codable, Equatable, Sendable {
-    // The shipped model's recipe: ≈ 82 min on 2 CPU cores (≈ 1.1 VAE steps/s, ≈ 1.3 diffusion steps/s, ≈ 1.6 decoder steps/s).
+    // The shipped model's recipe: ≈ 38 min on 2 idle CPU cores (≈ 2.1 VAE steps/s, ≈ 3.0 diffusion steps/s, ≈ 2.9 decoder
+    // steps/s); Models/toy-world/README.md has the measured run.
     public var vaeSteps = 500
     public var diffusionSteps = 5000
     /// Decoder refinement steps (encoder frozen) after the diffusion stage.
