@@ -63,7 +63,7 @@ def main():
     parser.add_argument("--linear", action="store_true", help="linear instead of log10 y axes")
     parser.add_argument("--label", action="append", required=True, help="legend label of the next CSV")
     parser.add_argument("csvs", nargs="+")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     if len(args.label) != len(args.csvs):
         parser.error("give one --label per CSV")
     runs = [read(path) for path in args.csvs]

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+
 #include "internal.hpp"
 
 using namespace cmlx;
@@ -59,6 +60,18 @@ int mlxc_mlx_library(char* buffer, size_t capacity) {
 int mlxc_blas_library(char* buffer, size_t capacity) {
   // Global lookup order is the order libmlx's own references bind in.
   return guarded([&] { copy_library_path(dlsym(RTLD_DEFAULT, "cblas_sgemm"), "cblas_sgemm", buffer, capacity); });
+}
+
+int mlxc_openblas_corename(char* buffer, size_t capacity) {
+  return guarded([&] {
+    if (capacity == 0) return;
+    buffer[0] = 0;
+    using CoreName = char* (*)();
+    auto core_name = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    if (core_name == nullptr) return;
+    std::strncpy(buffer, core_name(), capacity - 1);
+    buffer[capacity - 1] = 0;
+  });
 }
 
 }  // extern "C"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLXCore
 
 @main
 struct LatentPrior: ParsableCommand {
@@ -11,4 +12,9 @@ struct LatentPrior: ParsableCommand {
         version: "0.1.0",
         subcommands: [TrainToy.self, EvaluateToy.self, JudgeToy.self, Grid.self, Optimize.self, TextTo3DCommand.self, PriorGrad.self, Generate.self, Tokenize.self, Forward.self, Info.self, Inspect.self, Bench.self]
     )
+
+    static func main() {
+        MLXRuntime.keepBuffersInHeap()
+        main(nil)
+    }
 }

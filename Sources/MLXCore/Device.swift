@@ -42,6 +42,18 @@ public enum MLXRuntime {
         return String(cString: buffer)
     }
 
+    /// The kernel family OpenBLAS runs ("Haswell", "SkylakeX", …), nil when the BLAS is not OpenBLAS.
+    public static func openBLASCoreName() -> String? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard mlxc_openblas_corename(&buffer, buffer.count) == 0 else { return nil }
+        let name = String(cString: buffer)
+        return name.isEmpty ? nil : name
+    }
+
+    /// Makes glibc keep MLX's freed CPU buffers (up to 32 MiB) for reuse instead of unmapping them;
+    /// a process-wide malloc setting, so the CLI calls it once at start.
+    public static func keepBuffersInHeap() { mlxc_keep_buffers_in_heap() }
+
     /// True when that library is OpenBLAS rather than the wheel's bundled reference BLAS.
     public static func isUsingOpenBLAS() throws -> Bool {
         try blasLibrary().lowercased().contains("openblas")

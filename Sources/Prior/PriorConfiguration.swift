@@ -2,7 +2,7 @@ import Diffusion
 
 /// The latent diffusion prior's settings (SPEC §2). Defaults: DreamFusion-style t range and
 /// weighting, classifier-free guidance 100 as Latent-NeRF and SJC use, FM on the decoder's mid
-/// block and first two up blocks.
+/// block and first two up blocks, λ_FM = λ_KL = 100.
 public struct PriorConfiguration: Codable, Equatable, Sendable {
     public enum Weighting: String, Codable, CaseIterable, Sendable {
         /// w(t) = 1 − ᾱ_t (DreamFusion).
@@ -21,8 +21,10 @@ public struct PriorConfiguration: Codable, Equatable, Sendable {
     public var tMaxFinal: Float?
     public var weighting: Weighting = .oneMinusAlpha
     public var lambdaLSD: Float = 1
-    public var lambdaFM: Float = 1
-    public var lambdaKL: Float = 1
+    /// 100: FM and KL gradients then weigh ~1.5% of g_LSD's norm each; λ = 1 changes nothing and
+    /// 1000 shifts hues (the measured study in docs/PRIOR.md).
+    public var lambdaFM: Float = 100
+    public var lambdaKL: Float = 100
     /// Decoder layers for feature matching, by name ("mid_block", "up_blocks.0", …).
     public var featureMatchingLayers: [String] = ["mid_block", "up_blocks.0", "up_blocks.1"]
 

@@ -240,6 +240,12 @@ size_t mlxc_set_memory_limit(size_t limit);
 const char* mlxc_version(void);
 /// The path of the loaded libmlx shared object.
 int mlxc_mlx_library(char* buffer, size_t capacity);
+/// The kernel family OpenBLAS chose when it loaded ("Haswell", "Cooperlake", …; OPENBLAS_CORETYPE
+/// overrides its CPU detection); empty without OpenBLAS.
+int mlxc_openblas_corename(char* buffer, size_t capacity);
+/// Keeps buffers up to 32 MiB in glibc's heap and stops it trimming, so MLX's CPU allocations are
+/// reused instead of mapped and zeroed anew (allocator_tuning.cpp); no-op elsewhere.
+void mlxc_keep_buffers_in_heap(void);
 /// The shared object that provides cblas_sgemm to libmlx (where MLX's CPU matmul/conv run).
 int mlxc_blas_library(char* buffer, size_t capacity);
 

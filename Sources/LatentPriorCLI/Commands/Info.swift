@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MLXCore
 
 struct Info: ParsableCommand {
@@ -9,6 +10,10 @@ struct Info: ParsableCommand {
         print("MLX version      \(MLXRuntime.version)")
         print("libmlx           \(try MLXRuntime.mlxLibrary())")
         print("BLAS (cblas)     \(try MLXRuntime.blasLibrary())")
+        if let core = MLXRuntime.openBLASCoreName() {
+            let pinned = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0))" } ?? ""
+            print("BLAS kernels     \(core)\(pinned)")
+        }
         print("GPU available    \(Device.isGPUAvailable ? "yes" : "no")")
         print("default device   \(Device.default.rawValue)")
     }

@@ -23,11 +23,11 @@ struct PriorOptions: ParsableArguments {
     @Option(help: "Weight of latent score distillation.")
     var lambdaLsd: Float = 1
 
-    @Option(help: "Weight of feature matching through the VAE decoder.")
-    var lambdaFm: Float = 1
+    @Option(help: "Weight of feature matching through the VAE decoder (default: 100, docs/PRIOR.md; text-to-3d: docs/TEXT_TO_3D.md).")
+    var lambdaFm: Float?
 
-    @Option(help: "Weight of the KL regulariser.")
-    var lambdaKl: Float = 1
+    @Option(help: "Weight of the KL regulariser (default: 100, docs/PRIOR.md; text-to-3d: docs/TEXT_TO_3D.md).")
+    var lambdaKl: Float?
 
     @Flag(help: "Turn feature matching off (LSD only, or LSD + KL).")
     var noFm = false
@@ -40,8 +40,9 @@ struct PriorOptions: ParsableArguments {
 
     var configuration: PriorConfiguration { configuration(defaultGuidance: PriorConfiguration().guidanceScale) }
 
-    /// The settings, with `defaultGuidance` when --guidance-scale is not given.
-    func configuration(defaultGuidance: Float) -> PriorConfiguration {
+    /// The settings, with `defaultGuidance` when --guidance-scale is not given and the λ of
+    /// `defaults` when --lambda-fm / --lambda-kl are not.
+    func configuration(defaultGuidance: Float, defaults: PriorConfiguration = PriorConfiguration()) -> PriorConfiguration {
         var c = PriorConfiguration()
         c.guidanceScale = guidanceScale ?? defaultGuidance
         c.weighting = weighting
@@ -49,8 +50,8 @@ struct PriorOptions: ParsableArguments {
         c.tMax = tMax
         c.tMaxFinal = tMaxFinal
         c.lambdaLSD = lambdaLsd
-        c.lambdaFM = noFm ? 0 : lambdaFm
-        c.lambdaKL = noKl ? 0 : lambdaKl
+        c.lambdaFM = noFm ? 0 : lambdaFm ?? defaults.lambdaFM
+        c.lambdaKL = noKl ? 0 : lambdaKl ?? defaults.lambdaKL
         c.featureMatchingLayers = fmLayers
         return c
     }

@@ -92,7 +92,7 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.meshResolution = meshResolution
         configuration.meshDensityThreshold = meshThreshold
         configuration.prior = prior.configuration(defaultGuidance: DefaultModel.recommendedGuidance(
-            command: "text-to-3d", model: configuration.model, otherwise: 100))
+            command: "text-to-3d", model: configuration.model, otherwise: 100), defaults: configuration.prior)
         _ = try configuration.validated()
         let run = try RunFolder(path: output)
         let pipeline = try StableDiffusion.load(try ModelFolder(path: configuration.model))
