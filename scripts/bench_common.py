@@ -27,3 +27,11 @@ def latent_prior_table(command):
             medians[match.group(1)] = float(match.group(2))
             peaks[match.group(1)] = float(match.group(4))
     return medians, peaks
+
+
+def add_common_arguments(parser, repeats):
+    """The options every comparison script takes: model folder, our binary, repeats, latent size."""
+    parser.add_argument("--model", required=True, help="a diffusers model folder")
+    parser.add_argument("--binary", default=".build/release/latent-prior")
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--latent-size", type=int, default=64)

@@ -18,7 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_common import latent_prior_table, measure  # noqa: E402
+from bench_common import add_common_arguments, latent_prior_table, measure  # noqa: E402
 
 VARIANTS = ["lsd", "lsd+fm", "lsd+fm-full", "fm:mid_block", "fm:up_blocks.0", "fm:up_blocks.1",
             "fm:mid_block,up_blocks.0,up_blocks.1"]
@@ -100,10 +100,7 @@ def latent_prior_times(binary, model, repeats, latent, variants):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True)
-    parser.add_argument("--binary", default=".build/release/latent-prior")
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--latent-size", type=int, default=64)
+    add_common_arguments(parser, repeats=2)
     parser.add_argument("--variants", nargs="+", default=VARIANTS)
     args = parser.parse_args()
 

@@ -17,7 +17,7 @@ import resource
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_common import latent_prior_table, measure  # noqa: E402
+from bench_common import add_common_arguments, latent_prior_table, measure  # noqa: E402
 
 
 def diffusers_times(model, repeats, latent, components):
@@ -57,10 +57,7 @@ def latent_prior_times(binary, model, repeats, latent, components):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True)
-    parser.add_argument("--binary", default=".build/release/latent-prior")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--latent-size", type=int, default=64)
+    add_common_arguments(parser, repeats=3)
     parser.add_argument("--components", nargs="+", default=["text-encoder", "unet", "vae-decode"])
     args = parser.parse_args()
 
