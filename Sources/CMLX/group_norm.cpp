@@ -7,7 +7,8 @@
 // 512×512×128 activations. This kernel makes three: per-channel sums (double), per-channel squared
 // deviations from the group mean (two-pass variance, as accurate as PyTorch's), then
 // y = x·a_c + b_c with a_c = γ_c / √(σ²_g + ε), b_c = β_c − μ_g a_c, and SiLU with a vectorised exp.
-// Gradients come from the same computation written in MLX ops (mx::vjp), so they are MLX's own.
+// Gradients: a second fused kernel (GroupNormalizationBackward: recomputed statistics, two more
+// passes); its own gradients come from the same function written in MLX ops.
 #include <cmath>
 #include <vector>
 
@@ -72,6 +73,91 @@ void group_norm_forward(const float* x, const float* gamma, const float* beta, f
   }
 }
 
+/// Gradients of group_norm_forward for the output cotangent dz: dx, and dγ, dβ summed over the batch.
+/// dy = dz·SiLU'(y); dx̂ = γ dy; dx = r_g (dx̂ − mean_g dx̂ − x̂ mean_g(dx̂ x̂)). dx holds dx̂ between passes.
+void group_norm_backward(const float* x, const float* gamma, const float* beta, const float* dz, float* dx, float* dgamma,
+                         float* dbeta, size_t batch, size_t positions, size_t channels, size_t groups, float eps, bool silu) {
+  const size_t per_group = channels / groups;
+  const double count = static_cast<double>(positions * per_group);
+  std::vector<double> sums(channels), deviations(channels), sum_dxhat(channels), sum_dxhat_xhat(channels);
+  std::vector<double> dgamma_total(channels, 0.0), dbeta_total(channels, 0.0);
+  std::vector<float> mean(channels), inverse_std(channels), term1(channels), term2(channels);
+  for (size_t n = 0; n < batch; ++n) {
+    const float* input = x + n * positions * channels;
+    const float* cotangent = dz + n * positions * channels;
+    float* output = dx + n * positions * channels;
+    std::fill(sums.begin(), sums.end(), 0.0);
+    for (size_t p = 0; p < positions; ++p) {
+      for (size_t c = 0; c < channels; ++c) sums[c] += input[p * channels + c];
+    }
+    std::vector<double> group_mean(groups);
+    for (size_t g = 0; g < groups; ++g) {
+      double total = 0;
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
+      group_mean[g] = total / count;
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) mean[c] = static_cast<float>(group_mean[g]);
+    }
+    std::fill(deviations.begin(), deviations.end(), 0.0);
+    for (size_t p = 0; p < positions; ++p) {
+      for (size_t c = 0; c < channels; ++c) {
+        const double d = input[p * channels + c] - group_mean[c / per_group];
+        deviations[c] += d * d;
+      }
+    }
+    for (size_t g = 0; g < groups; ++g) {
+      double total = 0;
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += deviations[c];
+      const float r = static_cast<float>(1.0 / std::sqrt(total / count + eps));
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) inverse_std[c] = r;
+    }
+    std::fill(sum_dxhat.begin(), sum_dxhat.end(), 0.0);
+    std::fill(sum_dxhat_xhat.begin(), sum_dxhat_xhat.end(), 0.0);
+    for (size_t p = 0; p < positions; ++p) {
+      const float* row = input + p * channels;
+      const float* dzrow = cotangent + p * channels;
+      float* out = output + p * channels;
+      for (size_t c = 0; c < channels; ++c) {
+        const float xhat = (row[c] - mean[c]) * inverse_std[c];
+        float dy = dzrow[c];
+        if (silu) {
+          const float y = xhat * gamma[c] + beta[c];
+          const float s = 1.0f / (1.0f + vector_friendly_expf(-y));
+          dy *= s + y * s * (1.0f - s);
+        }
+        const float dxhat = dy * gamma[c];
+        out[c] = dxhat;
+        sum_dxhat[c] += dxhat;
+        sum_dxhat_xhat[c] += dxhat * xhat;
+        dgamma_total[c] += dy * xhat;
+        dbeta_total[c] += dy;
+      }
+    }
+    for (size_t g = 0; g < groups; ++g) {
+      double a = 0, b = 0;
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) {
+        a += sum_dxhat[c];
+        b += sum_dxhat_xhat[c];
+      }
+      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) {
+        term1[c] = static_cast<float>(a / count);
+        term2[c] = static_cast<float>(b / count);
+      }
+    }
+    for (size_t p = 0; p < positions; ++p) {
+      const float* row = input + p * channels;
+      float* out = output + p * channels;
+      for (size_t c = 0; c < channels; ++c) {
+        const float xhat = (row[c] - mean[c]) * inverse_std[c];
+        out[c] = inverse_std[c] * (out[c] - term1[c] - xhat * term2[c]);
+      }
+    }
+  }
+  for (size_t c = 0; c < channels; ++c) {
+    dgamma[c] = static_cast<float>(dgamma_total[c]);
+    dbeta[c] = static_cast<float>(dbeta_total[c]);
+  }
+}
+
 /// The same function from MLX ops (for gradients and for devices other than the CPU).
 mx::array group_norm_ops(const mx::array& x, const mx::array& gamma, const mx::array& beta, int groups, float eps, bool silu) {
   const auto shape = x.shape();
@@ -83,6 +169,77 @@ mx::array group_norm_ops(const mx::array& x, const mx::array& gamma, const mx::a
   auto y = mx::add(mx::multiply(normalized, gamma), beta);
   return silu ? mx::multiply(y, mx::sigmoid(y)) : y;
 }
+
+/// dx, dγ, dβ of group_norm_ops by MLX's autodiff (the backward kernel's own gradients).
+std::vector<mx::array> group_norm_backward_ops(const std::vector<mx::array>& in, int groups, float eps, bool silu) {
+  auto function = [groups, eps, silu](const std::vector<mx::array>& primals) {
+    return std::vector<mx::array>{group_norm_ops(primals[0], primals[1], primals[2], groups, eps, silu)};
+  };
+  return mx::vjp(function, {in[0], in[1], in[2]}, {in[3]}).second;
+}
+
+/// The gradients of GroupNormalization in one fused CPU kernel: inputs x, γ, β, dz; outputs dx, dγ, dβ.
+class GroupNormalizationBackward : public mx::Primitive {
+ public:
+  GroupNormalizationBackward(mx::Stream stream, int groups, float eps, bool silu)
+      : mx::Primitive(stream), groups_(groups), eps_(eps), silu_(silu) {}
+
+  void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
+    for (const auto& array : inputs) {
+      if (!array.flags().row_contiguous || array.dtype() != mx::float32) {
+        throw std::runtime_error("GroupNormalizationBackward needs row-contiguous float32 inputs");
+      }
+    }
+    auto& encoder = mx::cpu::get_command_encoder(stream());
+    for (const auto& array : inputs) encoder.set_input_array(array);
+    for (auto& array : outputs) {
+      array.set_data(mx::allocator::malloc(array.nbytes()));
+      encoder.set_output_array(array);
+    }
+    const size_t batch = inputs[0].shape(0), channels = inputs[0].shape().back();
+    const size_t positions = batch == 0 || channels == 0 ? 0 : inputs[0].size() / (batch * channels);
+    const size_t groups = groups_;
+    const float eps = eps_;
+    const bool silu = silu_;
+    encoder.dispatch([inputs, outputs, batch, positions, channels, groups, eps, silu]() mutable {
+      group_norm_backward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), inputs[3].data<float>(),
+                          outputs[0].data<float>(), outputs[1].data<float>(), outputs[2].data<float>(), batch, positions,
+                          channels, groups, eps, silu);
+    });
+  }
+
+  void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
+    throw std::runtime_error("GroupNormalizationBackward runs on the CPU only");
+  }
+
+  std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
+                             const std::vector<int>& argnums, const std::vector<mx::array>&) override {
+    const int groups = groups_;
+    const float eps = eps_;
+    const bool silu = silu_;
+    auto function = [groups, eps, silu](const std::vector<mx::array>& in) { return group_norm_backward_ops(in, groups, eps, silu); };
+    auto gradients = mx::vjp(function, primals, cotangents).second;
+    std::vector<mx::array> result;
+    for (int argnum : argnums) result.push_back(gradients[argnum]);
+    return result;
+  }
+
+  const char* name() const override { return "GroupNormalizationBackward"; }
+
+  bool is_equivalent(const mx::Primitive& other) const override {
+    auto* that = dynamic_cast<const GroupNormalizationBackward*>(&other);
+    return that != nullptr && that->groups_ == groups_ && that->eps_ == eps_ && that->silu_ == silu_;
+  }
+
+  std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
+    return {inputs[0].shape(), inputs[1].shape(), inputs[2].shape()};
+  }
+
+ private:
+  int groups_;
+  float eps_;
+  bool silu_;
+};
 
 class GroupNormalization : public mx::UnaryPrimitive {
  public:
@@ -108,13 +265,10 @@ class GroupNormalization : public mx::UnaryPrimitive {
 
   std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
                              const std::vector<int>& argnums, const std::vector<mx::array>&) override {
-    const int groups = groups_;
-    const float eps = eps_;
-    const bool silu = silu_;
-    auto function = [groups, eps, silu](const std::vector<mx::array>& in) {
-      return std::vector<mx::array>{group_norm_ops(in[0], in[1], in[2], groups, eps, silu)};
-    };
-    auto gradients = mx::vjp(function, primals, cotangents).second;
+    std::vector<mx::array> inputs = {primals[0], primals[1], primals[2], mx::contiguous(mx::astype(cotangents[0], mx::float32))};
+    auto gradients = mx::array::make_arrays(
+        {primals[0].shape(), primals[1].shape(), primals[2].shape()}, {mx::float32, mx::float32, mx::float32},
+        std::make_shared<GroupNormalizationBackward>(stream(), groups_, eps_, silu_), inputs);
     std::vector<mx::array> result;
     for (int argnum : argnums) result.push_back(gradients[argnum]);
     return result;
