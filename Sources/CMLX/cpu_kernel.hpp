@@ -11,20 +11,29 @@
 namespace cmlx {
 
 /// Checks that the inputs are row-contiguous float32 (the entry points make them so), allocates
-/// `out` and registers the arrays with the stream's command encoder, which the caller then asks to
-/// `dispatch` the kernel.
-inline mx::cpu::CommandEncoder& begin_float32_kernel(const char* name, const std::vector<mx::array>& inputs, mx::array& out,
-                                                     mx::Stream stream) {
+/// the outputs and registers the arrays with the stream's command encoder, which the caller then
+/// asks to `dispatch` the kernel.
+inline mx::cpu::CommandEncoder& begin_float32_kernel(const char* name, const std::vector<mx::array>& inputs,
+                                                     std::vector<mx::array>& outputs, mx::Stream stream) {
   for (const auto& array : inputs) {
     if (!array.flags().row_contiguous || array.dtype() != mx::float32) {
       throw std::runtime_error(std::string(name) + " needs row-contiguous float32 inputs");
     }
   }
-  out.set_data(mx::allocator::malloc(out.nbytes()));
   auto& encoder = mx::cpu::get_command_encoder(stream);
   for (const auto& array : inputs) encoder.set_input_array(array);
-  encoder.set_output_array(out);
+  for (auto& array : outputs) {
+    array.set_data(mx::allocator::malloc(array.nbytes()));
+    encoder.set_output_array(array);
+  }
   return encoder;
+}
+
+/// The same for a primitive with one output.
+inline mx::cpu::CommandEncoder& begin_float32_kernel(const char* name, const std::vector<mx::array>& inputs, mx::array& out,
+                                                     mx::Stream stream) {
+  std::vector<mx::array> outputs = {out};  // arrays share their data: allocating the copy allocates `out`
+  return begin_float32_kernel(name, inputs, outputs, stream);
 }
 
 }  // namespace cmlx

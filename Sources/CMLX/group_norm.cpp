@@ -21,45 +21,48 @@ using namespace cmlx;
 
 namespace {
 
-void group_norm_forward(const float* x, const float* gamma, const float* beta, float* y, size_t batch, size_t positions,
-                        size_t channels, size_t groups, float eps, bool silu) {
+/// One sample's group statistics, copied to every channel of the group: the mean and
+/// 1 / √(σ² + ε), by two passes in double (sums, then squared deviations from the mean).
+void group_statistics(const float* input, size_t positions, size_t channels, size_t groups, float eps,
+                      std::vector<double>& mean, std::vector<double>& inverse_std) {
   const size_t per_group = channels / groups;
   const double count = static_cast<double>(positions * per_group);
-  std::vector<double> sums(channels), deviations(channels);
+  std::vector<double> sums(channels, 0.0), deviations(channels, 0.0);
+  for (size_t p = 0; p < positions; ++p) {
+    const float* row = input + p * channels;
+    for (size_t c = 0; c < channels; ++c) sums[c] += row[c];
+  }
+  for (size_t g = 0; g < groups; ++g) {
+    double total = 0;
+    for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
+    for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) mean[c] = total / count;
+  }
+  for (size_t p = 0; p < positions; ++p) {
+    const float* row = input + p * channels;
+    for (size_t c = 0; c < channels; ++c) {
+      const double d = row[c] - mean[c];
+      deviations[c] += d * d;
+    }
+  }
+  for (size_t g = 0; g < groups; ++g) {
+    double total = 0;
+    for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += deviations[c];
+    for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) inverse_std[c] = 1.0 / std::sqrt(total / count + eps);
+  }
+}
+
+void group_norm_forward(const float* x, const float* gamma, const float* beta, float* y, size_t batch, size_t positions,
+                        size_t channels, size_t groups, float eps, bool silu) {
+  std::vector<double> mean(channels), inverse_std(channels);
   std::vector<float> scale(channels), shift(channels);
-  std::vector<double> group_mean(groups);
   for (size_t n = 0; n < batch; ++n) {
     const float* input = x + n * positions * channels;
     float* output = y + n * positions * channels;
-    std::fill(sums.begin(), sums.end(), 0.0);
-    for (size_t p = 0; p < positions; ++p) {
-      const float* row = input + p * channels;
-      for (size_t c = 0; c < channels; ++c) sums[c] += row[c];
-    }
-    for (size_t g = 0; g < groups; ++g) {
-      double total = 0;
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
-      group_mean[g] = total / count;
-    }
-    std::vector<double> channel_mean(channels);
-    for (size_t c = 0; c < channels; ++c) channel_mean[c] = group_mean[c / per_group];
-    std::fill(deviations.begin(), deviations.end(), 0.0);
-    for (size_t p = 0; p < positions; ++p) {
-      const float* row = input + p * channels;
-      for (size_t c = 0; c < channels; ++c) {
-        const double d = row[c] - channel_mean[c];
-        deviations[c] += d * d;
-      }
-    }
-    for (size_t g = 0; g < groups; ++g) {
-      double total = 0;
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += deviations[c];
-      const double inverse_std = 1.0 / std::sqrt(total / count + eps);
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) {
-        const double a = (gamma ? gamma[c] : 1.0) * inverse_std;
-        scale[c] = static_cast<float>(a);
-        shift[c] = static_cast<float>((beta ? beta[c] : 0.0) - group_mean[g] * a);
-      }
+    group_statistics(input, positions, channels, groups, eps, mean, inverse_std);
+    for (size_t c = 0; c < channels; ++c) {
+      const double a = gamma[c] * inverse_std[c];
+      scale[c] = static_cast<float>(a);
+      shift[c] = static_cast<float>(beta[c] - mean[c] * a);
     }
     for (size_t p = 0; p < positions; ++p) {
       const float* row = input + p * channels;
@@ -79,36 +82,17 @@ void group_norm_backward(const float* x, const float* gamma, const float* beta, 
                          float* dbeta, size_t batch, size_t positions, size_t channels, size_t groups, float eps, bool silu) {
   const size_t per_group = channels / groups;
   const double count = static_cast<double>(positions * per_group);
-  std::vector<double> sums(channels), deviations(channels), sum_dxhat(channels), sum_dxhat_xhat(channels);
+  std::vector<double> sum_dxhat(channels), sum_dxhat_xhat(channels), mean_double(channels), inverse_std_double(channels);
   std::vector<double> dgamma_total(channels, 0.0), dbeta_total(channels, 0.0);
   std::vector<float> mean(channels), inverse_std(channels), term1(channels), term2(channels);
   for (size_t n = 0; n < batch; ++n) {
     const float* input = x + n * positions * channels;
     const float* cotangent = dz + n * positions * channels;
     float* output = dx + n * positions * channels;
-    std::fill(sums.begin(), sums.end(), 0.0);
-    for (size_t p = 0; p < positions; ++p) {
-      for (size_t c = 0; c < channels; ++c) sums[c] += input[p * channels + c];
-    }
-    std::vector<double> group_mean(groups);
-    for (size_t g = 0; g < groups; ++g) {
-      double total = 0;
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
-      group_mean[g] = total / count;
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) mean[c] = static_cast<float>(group_mean[g]);
-    }
-    std::fill(deviations.begin(), deviations.end(), 0.0);
-    for (size_t p = 0; p < positions; ++p) {
-      for (size_t c = 0; c < channels; ++c) {
-        const double d = input[p * channels + c] - group_mean[c / per_group];
-        deviations[c] += d * d;
-      }
-    }
-    for (size_t g = 0; g < groups; ++g) {
-      double total = 0;
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += deviations[c];
-      const float r = static_cast<float>(1.0 / std::sqrt(total / count + eps));
-      for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) inverse_std[c] = r;
+    group_statistics(input, positions, channels, groups, eps, mean_double, inverse_std_double);
+    for (size_t c = 0; c < channels; ++c) {
+      mean[c] = static_cast<float>(mean_double[c]);
+      inverse_std[c] = static_cast<float>(inverse_std_double[c]);
     }
     std::fill(sum_dxhat.begin(), sum_dxhat.end(), 0.0);
     std::fill(sum_dxhat_xhat.begin(), sum_dxhat_xhat.end(), 0.0);
@@ -185,17 +169,7 @@ class GroupNormalizationBackward : public mx::Primitive {
       : mx::Primitive(stream), groups_(groups), eps_(eps), silu_(silu) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
-    for (const auto& array : inputs) {
-      if (!array.flags().row_contiguous || array.dtype() != mx::float32) {
-        throw std::runtime_error("GroupNormalizationBackward needs row-contiguous float32 inputs");
-      }
-    }
-    auto& encoder = mx::cpu::get_command_encoder(stream());
-    for (const auto& array : inputs) encoder.set_input_array(array);
-    for (auto& array : outputs) {
-      array.set_data(mx::allocator::malloc(array.nbytes()));
-      encoder.set_output_array(array);
-    }
+    auto& encoder = begin_float32_kernel("GroupNormalizationBackward", inputs, outputs, stream());
     const size_t batch = inputs[0].shape(0), channels = inputs[0].shape().back();
     const size_t positions = batch == 0 || channels == 0 ? 0 : inputs[0].size() / (batch * channels);
     const size_t groups = groups_;
