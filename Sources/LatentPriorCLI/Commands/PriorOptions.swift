@@ -23,10 +23,10 @@ struct PriorOptions: ParsableArguments {
     @Option(help: "Weight of latent score distillation.")
     var lambdaLsd: Float = 1
 
-    @Option(help: "Weight of feature matching through the VAE decoder (default: 100, docs/PRIOR.md; text-to-3d: docs/TEXT_TO_3D.md).")
+    @Option(help: "Weight of feature matching through the VAE decoder (default: 100, chosen in docs/PRIOR.md).")
     var lambdaFm: Float?
 
-    @Option(help: "Weight of the KL regulariser (default: 100, docs/PRIOR.md; text-to-3d: docs/TEXT_TO_3D.md).")
+    @Option(help: "Weight of the KL regulariser (default: 100, chosen in docs/PRIOR.md).")
     var lambdaKl: Float?
 
     @Flag(help: "Turn feature matching off (LSD only, or LSD + KL).")
