@@ -6,20 +6,63 @@
 // each on one thread with a fresh allocation; Stable Diffusion's VAE decoder applies it to
 // 512×512×128 activations. This kernel makes three: per-channel sums (double), per-channel squared
 // deviations from the group mean (two-pass variance, as accurate as PyTorch's), then
-// y = x·a_c + b_c with a_c = γ_c / √(σ²_g + ε), b_c = β_c − μ_g a_c, and SiLU with a vectorised exp.
+// y = x·a_c + b_c with a_c = γ_c / √(σ²_g + ε), b_c = β_c − μ_g a_c, and SiLU with a vectorised exp;
+// each pass split over the cores by positions (the sums per part added in a fixed order).
 // Gradients: a second fused kernel (GroupNormalizationBackward: recomputed statistics, two more
 // passes); its own gradients come from the same function written in MLX ops.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "internal.hpp"
 #include "cpu_kernel.hpp"
 #include "mlx/primitives.h"
+#include "parallel.hpp"
 #include "vector_math.hpp"
 
 using namespace cmlx;
 
 namespace {
+
+/// Positions per thread below which splitting a pass costs more than it saves.
+constexpr size_t kMinimumPositionsPerPart = 1024;
+
+/// Per-channel Σ (x − shift) and Σ (x − shift)² over rows [begin, end), added to `sums`/`squares`.
+CMLX_VECTOR_KERNEL
+void channel_moments(const float* input, const double* shift, size_t begin, size_t end, size_t channels, double* sums,
+                     double* squares) {
+  for (size_t p = begin; p < end; ++p) {
+    const float* row = input + p * channels;
+    for (size_t c = 0; c < channels; ++c) {
+      const double d = row[c] - shift[c];
+      sums[c] += d;
+      squares[c] += d * d;
+    }
+  }
+}
+
+/// Σ over all positions of channel_moments, in parts over the cores; the parts' totals are added
+/// in a fixed order, so the result depends only on the number of cores.
+void parallel_channel_moments(const float* input, const double* shift, size_t positions, size_t channels,
+                              std::vector<double>& sums, std::vector<double>& squares) {
+  const size_t parts = kernel_thread_count();
+  std::vector<double> partial(2 * parts * channels, 0.0);
+  const size_t step = (positions + parts - 1) / parts;
+  parallel_for(parts, positions >= parts * kMinimumPositionsPerPart ? 1 : parts, [&](size_t first, size_t last) {
+    for (size_t part = first; part < last; ++part) {
+      const size_t begin = std::min(positions, part * step), end = std::min(positions, begin + step);
+      channel_moments(input, shift, begin, end, channels, &partial[2 * part * channels], &partial[(2 * part + 1) * channels]);
+    }
+  });
+  std::fill(sums.begin(), sums.end(), 0.0);
+  std::fill(squares.begin(), squares.end(), 0.0);
+  for (size_t part = 0; part < parts; ++part) {
+    for (size_t c = 0; c < channels; ++c) {
+      sums[c] += partial[2 * part * channels + c];
+      squares[c] += partial[(2 * part + 1) * channels + c];
+    }
+  }
+}
 
 /// One sample's group statistics, copied to every channel of the group: the mean and
 /// 1 / √(σ² + ε), by two passes in double (sums, then squared deviations from the mean).
@@ -27,27 +70,33 @@ void group_statistics(const float* input, size_t positions, size_t channels, siz
                       std::vector<double>& mean, std::vector<double>& inverse_std) {
   const size_t per_group = channels / groups;
   const double count = static_cast<double>(positions * per_group);
-  std::vector<double> sums(channels, 0.0), deviations(channels, 0.0);
-  for (size_t p = 0; p < positions; ++p) {
-    const float* row = input + p * channels;
-    for (size_t c = 0; c < channels; ++c) sums[c] += row[c];
-  }
+  std::vector<double> sums(channels), squares(channels), zero(channels, 0.0);
+  parallel_channel_moments(input, zero.data(), positions, channels, sums, squares);
   for (size_t g = 0; g < groups; ++g) {
     double total = 0;
     for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
     for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) mean[c] = total / count;
   }
-  for (size_t p = 0; p < positions; ++p) {
-    const float* row = input + p * channels;
-    for (size_t c = 0; c < channels; ++c) {
-      const double d = row[c] - mean[c];
-      deviations[c] += d * d;
-    }
-  }
+  parallel_channel_moments(input, mean.data(), positions, channels, sums, squares);
   for (size_t g = 0; g < groups; ++g) {
     double total = 0;
-    for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += deviations[c];
+    for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += squares[c];
     for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) inverse_std[c] = 1.0 / std::sqrt(total / count + eps);
+  }
+}
+
+/// out = x·scale + shift per channel, then SiLU when asked, over rows [begin, end).
+CMLX_VECTOR_KERNEL
+void scale_shift_rows(const float* input, const float* scale, const float* shift, float* output, size_t begin, size_t end,
+                      size_t channels, bool silu) {
+  for (size_t p = begin; p < end; ++p) {
+    const float* row = input + p * channels;
+    float* out = output + p * channels;
+    if (silu) {
+      for (size_t c = 0; c < channels; ++c) out[c] = vector_friendly_silu(row[c] * scale[c] + shift[c]);
+    } else {
+      for (size_t c = 0; c < channels; ++c) out[c] = row[c] * scale[c] + shift[c];
+    }
   }
 }
 
@@ -64,14 +113,50 @@ void group_norm_forward(const float* x, const float* gamma, const float* beta, f
       scale[c] = static_cast<float>(a);
       shift[c] = static_cast<float>(beta[c] - mean[c] * a);
     }
-    for (size_t p = 0; p < positions; ++p) {
-      const float* row = input + p * channels;
-      float* out = output + p * channels;
+    parallel_for(positions, kMinimumPositionsPerPart, [&](size_t begin, size_t end) {
+      scale_shift_rows(input, scale.data(), shift.data(), output, begin, end, channels, silu);
+    });
+  }
+}
+
+/// The per-position part of the backward pass over rows [begin, end): out = dx̂ (= γ·dy, dy through
+/// SiLU's derivative when fused), and the per-channel sums of dx̂, dx̂·x̂, dy·x̂ and dy.
+CMLX_VECTOR_KERNEL
+void backward_rows(const float* input, const float* cotangent, const float* gamma, const float* beta, const float* mean,
+                   const float* inverse_std, float* output, size_t begin, size_t end, size_t channels, bool silu,
+                   double* sum_dxhat, double* sum_dxhat_xhat, double* dgamma, double* dbeta) {
+  for (size_t p = begin; p < end; ++p) {
+    const float* row = input + p * channels;
+    const float* dzrow = cotangent + p * channels;
+    float* out = output + p * channels;
+    for (size_t c = 0; c < channels; ++c) {
+      const float xhat = (row[c] - mean[c]) * inverse_std[c];
+      float dy = dzrow[c];
       if (silu) {
-        for (size_t c = 0; c < channels; ++c) out[c] = vector_friendly_silu(row[c] * scale[c] + shift[c]);
-      } else {
-        for (size_t c = 0; c < channels; ++c) out[c] = row[c] * scale[c] + shift[c];
+        const float y = xhat * gamma[c] + beta[c];
+        const float s = 1.0f / (1.0f + vector_friendly_expf(-y));
+        dy *= s + y * s * (1.0f - s);
       }
+      const float dxhat = dy * gamma[c];
+      out[c] = dxhat;
+      sum_dxhat[c] += dxhat;
+      sum_dxhat_xhat[c] += dxhat * xhat;
+      dgamma[c] += dy * xhat;
+      dbeta[c] += dy;
+    }
+  }
+}
+
+/// dx = r (dx̂ − term1 − x̂ term2) in place over rows [begin, end) (dx holds dx̂ on entry).
+CMLX_VECTOR_KERNEL
+void input_gradient_rows(const float* input, const float* mean, const float* inverse_std, const float* term1,
+                         const float* term2, float* output, size_t begin, size_t end, size_t channels) {
+  for (size_t p = begin; p < end; ++p) {
+    const float* row = input + p * channels;
+    float* out = output + p * channels;
+    for (size_t c = 0; c < channels; ++c) {
+      const float xhat = (row[c] - mean[c]) * inverse_std[c];
+      out[c] = inverse_std[c] * (out[c] - term1[c] - xhat * term2[c]);
     }
   }
 }
@@ -82,9 +167,12 @@ void group_norm_backward(const float* x, const float* gamma, const float* beta, 
                          float* dbeta, size_t batch, size_t positions, size_t channels, size_t groups, float eps, bool silu) {
   const size_t per_group = channels / groups;
   const double count = static_cast<double>(positions * per_group);
-  std::vector<double> sum_dxhat(channels), sum_dxhat_xhat(channels), mean_double(channels), inverse_std_double(channels);
+  const size_t parts = kernel_thread_count();
+  std::vector<double> mean_double(channels), inverse_std_double(channels);
   std::vector<double> dgamma_total(channels, 0.0), dbeta_total(channels, 0.0);
   std::vector<float> mean(channels), inverse_std(channels), term1(channels), term2(channels);
+  // Per part: Σ dx̂, Σ dx̂ x̂, Σ dy x̂, Σ dy, each `channels` long; added in part order afterwards.
+  std::vector<double> partial(4 * parts * channels);
   for (size_t n = 0; n < batch; ++n) {
     const float* input = x + n * positions * channels;
     const float* cotangent = dz + n * positions * channels;
@@ -94,26 +182,24 @@ void group_norm_backward(const float* x, const float* gamma, const float* beta, 
       mean[c] = static_cast<float>(mean_double[c]);
       inverse_std[c] = static_cast<float>(inverse_std_double[c]);
     }
-    std::fill(sum_dxhat.begin(), sum_dxhat.end(), 0.0);
-    std::fill(sum_dxhat_xhat.begin(), sum_dxhat_xhat.end(), 0.0);
-    for (size_t p = 0; p < positions; ++p) {
-      const float* row = input + p * channels;
-      const float* dzrow = cotangent + p * channels;
-      float* out = output + p * channels;
+    std::fill(partial.begin(), partial.end(), 0.0);
+    const size_t step = (positions + parts - 1) / parts;
+    parallel_for(parts, positions >= parts * kMinimumPositionsPerPart ? 1 : parts, [&](size_t first, size_t last) {
+      for (size_t part = first; part < last; ++part) {
+        const size_t begin = std::min(positions, part * step), end = std::min(positions, begin + step);
+        double* sums = &partial[4 * part * channels];
+        backward_rows(input, cotangent, gamma, beta, mean.data(), inverse_std.data(), output, begin, end, channels, silu,
+                      sums, sums + channels, sums + 2 * channels, sums + 3 * channels);
+      }
+    });
+    std::vector<double> sum_dxhat(channels, 0.0), sum_dxhat_xhat(channels, 0.0);
+    for (size_t part = 0; part < parts; ++part) {
+      const double* sums = &partial[4 * part * channels];
       for (size_t c = 0; c < channels; ++c) {
-        const float xhat = (row[c] - mean[c]) * inverse_std[c];
-        float dy = dzrow[c];
-        if (silu) {
-          const float y = xhat * gamma[c] + beta[c];
-          const float s = 1.0f / (1.0f + vector_friendly_expf(-y));
-          dy *= s + y * s * (1.0f - s);
-        }
-        const float dxhat = dy * gamma[c];
-        out[c] = dxhat;
-        sum_dxhat[c] += dxhat;
-        sum_dxhat_xhat[c] += dxhat * xhat;
-        dgamma_total[c] += dy * xhat;
-        dbeta_total[c] += dy;
+        sum_dxhat[c] += sums[c];
+        sum_dxhat_xhat[c] += sums[channels + c];
+        dgamma_total[c] += sums[2 * channels + c];
+        dbeta_total[c] += sums[3 * channels + c];
       }
     }
     for (size_t g = 0; g < groups; ++g) {
@@ -127,14 +213,9 @@ void group_norm_backward(const float* x, const float* gamma, const float* beta, 
         term2[c] = static_cast<float>(b / count);
       }
     }
-    for (size_t p = 0; p < positions; ++p) {
-      const float* row = input + p * channels;
-      float* out = output + p * channels;
-      for (size_t c = 0; c < channels; ++c) {
-        const float xhat = (row[c] - mean[c]) * inverse_std[c];
-        out[c] = inverse_std[c] * (out[c] - term1[c] - xhat * term2[c]);
-      }
-    }
+    parallel_for(positions, kMinimumPositionsPerPart, [&](size_t begin, size_t end) {
+      input_gradient_rows(input, mean.data(), inverse_std.data(), term1.data(), term2.data(), output, begin, end, channels);
+    });
   }
   for (size_t c = 0; c < channels; ++c) {
     dgamma[c] = static_cast<float>(dgamma_total[c]);

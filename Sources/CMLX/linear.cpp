@@ -62,15 +62,6 @@ int mlxc_scaled_dot_product_attention(mlxc_array q, mlxc_array k, mlxc_array v, 
   });
 }
 
-int mlxc_layer_norm(mlxc_array x, mlxc_array weight, mlxc_array bias, float eps, mlxc_array* out) {
-  return guarded([&] {
-    std::optional<mx::array> w, b;
-    if (weight) w = weight->value;
-    if (bias) b = bias->value;
-    emit(mx::fast::layer_norm(x->value, w, b, eps), out);
-  });
-}
-
 int mlxc_rms_norm(mlxc_array x, mlxc_array weight, float eps, mlxc_array* out) {
   return guarded([&] {
     std::optional<mx::array> w;

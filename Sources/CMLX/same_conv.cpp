@@ -9,33 +9,23 @@
 // sgemm over all pixels of the image: out[q] += xpad[q + i·Wp + j] · W_ij. Rows
 // of the padded grid with x ≥ W are computed and dropped when the result is cropped (and the bias
 // added) into [N, H, W, O]. The extra zero row keeps the last taps inside the buffer.
+// 3×3 kernels on images of at least 16 output tiles take Winograd F(4×4, 3×3) instead
+// (winograd_conv.hpp: 4× fewer multiply-adds).
 // Gradients: input — the same convolution of the cotangent with the flipped, transposed kernel;
 // weight — MLX's own convolution vjp; bias — the cotangent summed over N, H, W.
-#include <dlfcn.h>
-
 #include <cstring>
 #include <memory>
 #include <optional>
 
+#include "blas.hpp"
 #include "internal.hpp"
 #include "cpu_kernel.hpp"
+#include "winograd_conv.hpp"
 #include "mlx/primitives.h"
 
 using namespace cmlx;
 
 namespace {
-
-// cblas_sgemm of the BLAS libmlx uses (OpenBLAS on Linux after `make setup`, Accelerate on macOS),
-// looked up at run time so CMLX needs no BLAS at link time.
-using SgemmFunction = void (*)(int order, int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a,
-                               int lda, const float* b, int ldb, float beta, float* c, int ldc);
-constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
-
-SgemmFunction sgemm() {
-  static SgemmFunction function = reinterpret_cast<SgemmFunction>(dlsym(RTLD_DEFAULT, "cblas_sgemm"));
-  if (function == nullptr) throw std::runtime_error("cblas_sgemm is not loaded (libmlx's BLAS)");
-  return function;
-}
 
 /// input [N, H, W, C], weight [O, k, k, C], optional bias [O] → output [N, H, W, O]; all float32, row-contiguous.
 void same_conv_forward(const float* input, const float* weight, const float* bias, float* output, int N, int H, int W,
@@ -105,8 +95,13 @@ class SameConvolution : public mx::UnaryPrimitive {
     encoder.dispatch([inputs, out]() mutable {
       const auto& x = inputs[0];
       const auto& w = inputs[1];
-      same_conv_forward(x.data<float>(), w.data<float>(), inputs.size() > 2 ? inputs[2].data<float>() : nullptr,
-                        out.data<float>(), x.shape(0), x.shape(1), x.shape(2), x.shape(3), w.shape(0), w.shape(1));
+      const float* bias = inputs.size() > 2 ? inputs[2].data<float>() : nullptr;
+      const int N = x.shape(0), H = x.shape(1), W = x.shape(2), C = x.shape(3), O = w.shape(0), k = w.shape(1);
+      if (k == 3 && winograd_conv3x3_applies(N, H, W, C, O)) {  // 4× fewer multiply-adds (winograd_conv.hpp)
+        winograd_conv3x3_forward(x.data<float>(), w.data<float>(), bias, out.data<float>(), N, H, W, C, O);
+      } else {
+        same_conv_forward(x.data<float>(), w.data<float>(), bias, out.data<float>(), N, H, W, C, O, k);
+      }
     });
   }
 

@@ -4,27 +4,45 @@
 // attention softmax over thousands of tokens then dominates a UNet call (docs/BENCHMARKS.md). This
 // kernel computes exp with vector_math.hpp's polynomial, which the compiler vectorises.
 // Arguments are ≤ 0 after the max shift. Gradients come from MLX ops.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "internal.hpp"
 #include "vector_math.hpp"
 #include "cpu_kernel.hpp"
+#include "parallel.hpp"
+#include "softmax_rows.hpp"
 #include "mlx/primitives.h"
 
 using namespace cmlx;
 
 namespace {
 
-void softmax_rows(const float* input, float* output, size_t rows, size_t length) {
-  for (size_t row = 0; row < rows; ++row) {
+/// Rows [begin, end): maximum, exponentials, sum and scaling, each loop written with eight
+/// independent lanes so that it vectorises (a single running maximum or sum would not).
+CMLX_VECTOR_KERNEL
+void softmax_row_range(const float* input, float* output, size_t begin, size_t end, size_t length) {
+  for (size_t row = begin; row < end; ++row) {
     const float* x = input + row * length;
     float* y = output + row * length;
-    float maximum = -INFINITY;
-    for (size_t i = 0; i < length; ++i) maximum = x[i] > maximum ? x[i] : maximum;
-    for (size_t i = 0; i < length; ++i) y[i] = vector_friendly_expf(x[i] - maximum);
-    float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // independent sums the compiler can keep in registers
+    float lanes[8] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
     size_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+      for (int k = 0; k < 8; ++k) lanes[k] = x[i + k] > lanes[k] ? x[i + k] : lanes[k];
+    }
+    float maximum = -INFINITY;
+    for (; i < length; ++i) maximum = x[i] > maximum ? x[i] : maximum;
+    for (float value : lanes) maximum = value > maximum ? value : maximum;
+    // In place through one pointer: with two pointers that may overlap, the compiler falls back to
+    // scalar code when they do (the attention kernel works in place).
+    if (x == y) {
+      for (size_t j = 0; j < length; ++j) y[j] = vector_friendly_expf(y[j] - maximum);
+    } else {
+      for (size_t j = 0; j < length; ++j) y[j] = vector_friendly_expf(x[j] - maximum);
+    }
+    float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    i = 0;
     for (; i + 8 <= length; i += 8) {
       for (int k = 0; k < 8; ++k) partial[k] += y[i + k];
     }
@@ -36,6 +54,16 @@ void softmax_rows(const float* input, float* output, size_t rows, size_t length)
   }
 }
 
+}  // namespace
+
+void cmlx::softmax_rows(const float* input, float* output, size_t rows, size_t length) {
+  // A part of at least 2¹⁶ elements: below that, starting a thread costs more than half the rows.
+  const size_t minimum_rows = std::max<size_t>(1, (size_t{1} << 16) / std::max<size_t>(1, length));
+  parallel_for(rows, minimum_rows, [&](size_t begin, size_t end) { softmax_row_range(input, output, begin, end, length); });
+}
+
+namespace {
+
 class LastAxisSoftmax : public mx::UnaryPrimitive {
  public:
   explicit LastAxisSoftmax(mx::Stream stream) : mx::UnaryPrimitive(stream) {}
@@ -46,7 +74,7 @@ class LastAxisSoftmax : public mx::UnaryPrimitive {
     const size_t length = in.shape().empty() ? 1 : in.shape().back();
     const size_t rows = length == 0 ? 0 : in.size() / length;
     encoder.dispatch([in, out, rows, length]() mutable {
-      softmax_rows(in.data<float>(), out.data<float>(), rows, length);
+      cmlx::softmax_rows(in.data<float>(), out.data<float>(), rows, length);
     });
   }
 
@@ -79,6 +107,12 @@ class LastAxisSoftmax : public mx::UnaryPrimitive {
 
 }  // namespace
 
+mx::array cmlx::cpu_softmax_last_axis(const mx::array& a) {
+  auto input = mx::contiguous(mx::astype(a, mx::float32));
+  auto stream = mx::default_stream(mx::Device::cpu);
+  return mx::array(input.shape(), mx::float32, std::make_shared<LastAxisSoftmax>(stream), {input});
+}
+
 extern "C" int mlxc_softmax_last_axis(mlxc_array a, mlxc_array* out) {
   return guarded([&] {
     const auto device = mx::default_device();
@@ -86,9 +120,6 @@ extern "C" int mlxc_softmax_last_axis(mlxc_array a, mlxc_array* out) {
       emit(mx::softmax(a->value, -1, true), out);
       return;
     }
-    auto input = mx::contiguous(mx::astype(a->value, mx::float32));
-    auto stream = mx::default_stream(device);
-    auto result = mx::array(input.shape(), mx::float32, std::make_shared<LastAxisSoftmax>(stream), {input});
-    emit(mx::astype(result, a->value.dtype()), out);
+    emit(mx::astype(cmlx::cpu_softmax_last_axis(a->value), a->value.dtype()), out);
   });
 }

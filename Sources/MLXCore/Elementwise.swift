@@ -114,9 +114,10 @@ public func leakyRelu(_ a: MLXArray, negativeSlope: Float = 0.01) throws -> MLXA
 }
 public func silu(_ a: MLXArray) throws -> MLXArray { try a * sigmoid(a) }
 /// GELU with the exact erf form (PyTorch's default `approximate="none"`).
-public func gelu(_ a: MLXArray) throws -> MLXArray { try a * 0.5 * (erf(a * Float(0.5.squareRoot())) + 1) }
-/// CLIP's quick_gelu: x · σ(1.702 x).
-public func quickGelu(_ a: MLXArray) throws -> MLXArray { try a * sigmoid(a * 1.702) }
+/// float32 on the CPU runs CMLX's fused kernel (activations.cpp).
+public func gelu(_ a: MLXArray) throws -> MLXArray { try a.withHandle { h in try produce { mlxc_gelu(h, &$0) } } }
+/// CLIP's quick_gelu: x · σ(1.702 x); float32 on the CPU runs CMLX's fused kernel.
+public func quickGelu(_ a: MLXArray) throws -> MLXArray { try a.withHandle { h in try produce { mlxc_quick_gelu(h, &$0) } } }
 
 /// Elementwise choice: `x` where `condition` is true, else `y`.
 public func which(_ condition: MLXArray, _ x: MLXArray, _ y: MLXArray) throws -> MLXArray {

@@ -33,10 +33,31 @@ public func scaledDotProductAttention(
     }
 }
 
+/// softmax(q kᵀ · scale) v for each of `heads` heads packed in the last axis: queries [B, L, H·D],
+/// keys and values [B, S, H·D] → [B, L, H·D]. On the CPU (float32) one CMLX kernel that reads the
+/// heads in place and keeps only a block of scores (attention.cpp), without the head transposes
+/// and full score matrices of `scaledDotProductAttention`; elsewhere MLX's attention.
+/// `causal`: query i attends to keys j ≤ i + S − L only (CLIP's text encoder).
+/// `scoreBlockElements` (nil: 2²⁰) bounds the CPU kernel's score scratch.
+public func multiHeadAttention(queries: MLXArray, keys: MLXArray, values: MLXArray, heads: Int, scale: Float,
+                               causal: Bool = false, scoreBlockElements: Int? = nil) throws -> MLXArray {
+    try withHandles([queries, keys, values]) { h in
+        try produce {
+            mlxc_multi_head_attention(h[0], h[1], h[2], Int32(heads), scale, Int64(scoreBlockElements ?? 0), causal, &$0)
+        }
+    }
+}
+
 /// The largest attention score matrix the CPU path builds at once (elements; 2²² = 16 MiB in float32,
 /// under the 32 MiB up to which the CLI keeps buffers in the heap: SD 1.5's UNet took 15.5 s with
 /// it, 18.4 s with 128 MiB blocks that were mapped afresh each time, 16.8 s with 8 MiB blocks).
 public let cpuScoreBlockElements = 1 << 22
+
+/// GEGLU's gate: for `h` = [a | b] split in halves along the last axis, a ⊙ GELU(b) with the exact
+/// (erf) GELU. float32 on the CPU runs CMLX's fused kernel (activations.cpp).
+public func gatedGelu(_ h: MLXArray) throws -> MLXArray {
+    try h.withHandle { handle in try produce { mlxc_gated_gelu(handle, &$0) } }
+}
 
 /// Layer normalisation over the last axis, with optional affine weight and bias.
 public func layerNorm(_ x: MLXArray, weight: MLXArray?, bias: MLXArray?, eps: Float = 1e-5) throws -> MLXArray {

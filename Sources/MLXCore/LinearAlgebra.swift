@@ -44,6 +44,12 @@ public func sameConv2d(_ input: MLXArray, _ weight: MLXArray, bias: MLXArray? = 
     return try withHandles([input, weight, bias]) { h in try produce { mlxc_same_conv2d(h[0], h[1], h[2], &$0) } }
 }
 
+/// Whether `sameConv2d` on the CPU in float32 runs Winograd F(4×4, 3×3) for this shape (3×3 kernels
+/// on images and channel counts large enough to pay for the transforms) instead of shifted sgemm.
+public func sameConv2dUsesWinograd(batch: Int, height: Int, width: Int, inputChannels: Int, outputChannels: Int, kernel: Int) -> Bool {
+    mlxc_same_conv2d_uses_winograd(Int32(batch), Int32(height), Int32(width), Int32(inputChannels), Int32(outputChannels), Int32(kernel))
+}
+
 public func conv3d(_ input: MLXArray, _ weight: MLXArray, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) throws -> MLXArray {
     try convolution(input, weight, stride: Array(repeating: stride, count: 3), padding: Array(repeating: padding, count: 3),
                     dilation: Array(repeating: dilation, count: 3), groups: groups)

@@ -110,6 +110,11 @@ int mlxc_softmax(mlxc_array a, const int32_t* axes, int naxes, bool precise, mlx
 /// Group normalisation of channels-last input [N, ..., C] with weight and bias [C], optionally followed
 /// by SiLU; float32 on the CPU runs a fused kernel (group_norm.cpp), elsewhere MLX ops.
 int mlxc_group_norm(mlxc_array input, mlxc_array weight, mlxc_array bias, int groups, float eps, bool silu, mlxc_array* out);
+/// GEGLU's gate: h = [a | b] along the last axis → a ⊙ GELU(b) (exact, erf); exact GELU; CLIP's
+/// quick GELU x · σ(1.702 x). float32 on the CPU: fused kernels (activations.cpp); elsewhere MLX ops.
+int mlxc_gated_gelu(mlxc_array h, mlxc_array* out);
+int mlxc_gelu(mlxc_array a, mlxc_array* out);
+int mlxc_quick_gelu(mlxc_array a, mlxc_array* out);
 /// Softmax over the last axis, accumulated in float32; on the CPU a vectorisable kernel (softmax.cpp).
 int mlxc_softmax_last_axis(mlxc_array a, mlxc_array* out);
 int mlxc_cumsum(mlxc_array a, int axis, bool reverse, bool inclusive, mlxc_array* out);
@@ -159,9 +164,13 @@ int mlxc_addmm(mlxc_array c, mlxc_array a, mlxc_array b, float alpha, float beta
 int mlxc_conv(mlxc_array input, mlxc_array weight, const int32_t* stride, const int32_t* padding_lo,
               const int32_t* padding_hi, const int32_t* dilation, int nspatial, int groups, mlxc_array* out);
 /// Stride-1 2-D convolution with "same" padding ((k − 1) / 2) for an odd k×k kernel: input [N, H, W, C],
-/// weight [O, k, k, C], bias [O] or NULL. On the CPU in float32, k² shifted sgemm calls instead of
-/// MLX's im2col (same_conv.cpp); elsewhere MLX's conv2d.
+/// weight [O, k, k, C], bias [O] or NULL. On the CPU in float32, Winograd F(4×4, 3×3) for 3×3 kernels
+/// on images large enough (winograd_conv.hpp), else k² shifted sgemm calls instead of MLX's im2col
+/// (same_conv.cpp); elsewhere MLX's conv2d.
 int mlxc_same_conv2d(mlxc_array input, mlxc_array weight, mlxc_array bias, mlxc_array* out);
+/// Whether mlxc_same_conv2d's CPU float32 kernel takes Winograd F(4×4, 3×3) for input [n, h, w, c],
+/// o output channels and a k×k kernel (winograd_conv.hpp has the size rule); otherwise k² shifted sgemm.
+bool mlxc_same_conv2d_uses_winograd(int32_t n, int32_t h, int32_t w, int32_t c, int32_t o, int32_t k);
 /// Transposed N-d convolution (weight [C_out, kernel..., C_in / groups]).
 int mlxc_conv_transpose(mlxc_array input, mlxc_array weight, const int32_t* stride, const int32_t* padding,
                         const int32_t* dilation, const int32_t* output_padding, int nspatial, int groups,
@@ -172,6 +181,14 @@ int mlxc_conv_transpose(mlxc_array input, mlxc_array weight, const int32_t* stri
 /// q,k,v [B, heads, L, head_dim]; mask nullable (additive or boolean, broadcastable).
 int mlxc_scaled_dot_product_attention(mlxc_array q, mlxc_array k, mlxc_array v, float scale,
                                       mlxc_array mask, mlxc_array* out);
+/// softmax(q kᵀ · scale) v per head, heads packed in the last axis: q [B, L, H·D], k and v [B, S, H·D]
+/// → [B, L, H·D]; `causal`: query i sees keys j ≤ i + S − L. float32 on the CPU: one kernel over
+/// strided head views with score blocks of at most score_block_elements (≤ 0: 2²⁰) (attention.cpp);
+/// elsewhere MLX's attention.
+int mlxc_multi_head_attention(mlxc_array q, mlxc_array k, mlxc_array v, int32_t heads, float scale,
+                              int64_t score_block_elements, bool causal, mlxc_array* out);
+/// Layer normalisation over the last axis (weight, bias optional); float32 on the CPU a fused kernel
+/// (layer_norm.cpp), elsewhere MLX's fast::layer_norm.
 int mlxc_layer_norm(mlxc_array x, mlxc_array weight, mlxc_array bias, float eps, mlxc_array* out);
 int mlxc_rms_norm(mlxc_array x, mlxc_array weight, float eps, mlxc_array* out);
 

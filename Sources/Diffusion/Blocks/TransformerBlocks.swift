@@ -13,8 +13,7 @@ final class GEGLU: Module {
     }
 
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {
-        let halves = try proj(x).split(parts: 2, axis: -1)
-        return try halves[0] * gelu(halves[1])
+        try gatedGelu(proj(x))
     }
 }
 
@@ -28,10 +27,23 @@ final class FeedForward: Module {
                try Linear(dimensions * multiplier, dimensions)]
     }
 
+    /// x [B, L, C]. Long sequences go through in blocks of tokens whose widest intermediate (the
+    /// GEGLU projection, 8·C wide) stays under `blockBytes`: SD 1.5's 4096-token blocks at batch 2
+    /// would otherwise allocate 84 MB at once, which glibc maps and the kernel zeroes afresh on
+    /// every call, where blocks are reused from the heap (allocator_tuning.cpp).
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {
-        let gated = try (net[0] as! GEGLU)(x)
-        return try (net[2] as! Linear)(gated)
+        let geglu = net[0] as! GEGLU, output = net[2] as! Linear
+        let rowBytes = x.dim(0) * geglu.proj.outputDimensions * MemoryLayout<Float>.size
+        let blockLength = max(1, Self.blockBytes / max(rowBytes, 1))
+        let length = x.ndim == 3 ? x.dim(1) : 0
+        guard length > blockLength else { return try output(geglu(x)) }
+        let blocks = try stride(from: 0, to: length, by: blockLength).map { start in
+            try output(geglu(x.sliced(axis: 1, start..<min(start + blockLength, length))))
+        }
+        return try concatenated(blocks, axis: 1)
     }
+
+    static let blockBytes = 16 << 20
 }
 
 /// diffusers' BasicTransformerBlock: self-attention, cross-attention to the text, GEGLU MLP,

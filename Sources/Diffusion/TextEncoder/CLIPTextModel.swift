@@ -16,16 +16,11 @@ final class CLIPAttention: Module {
         self.heads = heads
     }
 
-    func callAsFunction(_ x: MLXArray, mask: MLXArray) throws -> MLXArray {
-        let (batch, length, width) = (x.dim(0), x.dim(1), x.dim(2))
-        let headWidth = width / heads
-        func split(_ t: MLXArray) throws -> MLXArray {
-            try t.reshaped(batch, length, heads, headWidth).transposed(0, 2, 1, 3)
-        }
-        let attended = try scaledDotProductAttention(
-            queries: split(qProj(x)), keys: split(kProj(x)), values: split(vProj(x)),
-            scale: 1 / Float(headWidth).squareRoot(), mask: mask)
-        return try outProj(attended.transposed(0, 2, 1, 3).reshaped(batch, length, width))
+    /// Causal self-attention: token i attends to tokens 0…i.
+    func callAsFunction(_ x: MLXArray) throws -> MLXArray {
+        let headWidth = x.dim(2) / heads
+        return try outProj(multiHeadAttention(queries: qProj(x), keys: kProj(x), values: vProj(x), heads: heads,
+                                              scale: 1 / Float(headWidth).squareRoot(), causal: true))
     }
 }
 
@@ -60,8 +55,8 @@ final class CLIPEncoderLayer: Module {
         layerNorm2 = try LayerNorm(c.hiddenSize, eps: c.layerNormEps)
     }
 
-    func callAsFunction(_ x: MLXArray, mask: MLXArray) throws -> MLXArray {
-        let h = try x + selfAttn(layerNorm1(x), mask: mask)
+    func callAsFunction(_ x: MLXArray) throws -> MLXArray {
+        let h = try x + selfAttn(layerNorm1(x))
         return try h + mlp(layerNorm2(h))
     }
 }
@@ -124,19 +119,9 @@ public final class CLIPTextModel: Module {
         let embeddings = textModel.embeddings
         let positions = try arange(length)
         var h = try embeddings.tokenEmbedding(ids.asType(.int32)) + embeddings.positionEmbedding(positions)
-        let mask = try causalMask(length: length, dtype: h.dtype)
         for layer in textModel.encoder.layers.dropLast(skipLastLayers) {
-            h = try layer(h, mask: mask)
+            h = try layer(h)
         }
         return try textModel.finalLayerNorm(h)
-    }
-
-    /// Additive mask: 0 on and below the diagonal, a large negative value above (the future).
-    private func causalMask(length: Int, dtype: DType) throws -> MLXArray {
-        let rows = try arange(length).expandedDimensions(axis: 1)
-        let columns = try arange(length).expandedDimensions(axis: 0)
-        let future = try columns .> rows
-        let blocked = try full([length, length], value: -1e9, dtype: .float32)
-        return try which(future, blocked, zeros([length, length])).asType(dtype)
     }
 }

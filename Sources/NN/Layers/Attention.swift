@@ -1,7 +1,8 @@
 import MLXCore
 
 /// Multi-head attention as diffusers' `Attention` (to_q, to_k, to_v, to_out.0): self-attention
-/// when no context is given, cross-attention over `context` otherwise. Uses MLX's fused SDPA.
+/// when no context is given, cross-attention over `context` otherwise. Without a mask the heads stay
+/// packed ([B, L, H·D]) for `multiHeadAttention`; with one, they are split for `scaledDotProductAttention`.
 public final class MultiHeadAttention: Module {
     public let toQ: Linear
     public let toK: Linear
@@ -29,11 +30,15 @@ public final class MultiHeadAttention: Module {
     /// x [B, L, C]; context [B, S, C_ctx] or nil; mask broadcastable to [B, heads, L, S] (additive).
     public func callAsFunction(_ x: MLXArray, context: MLXArray? = nil, mask: MLXArray? = nil) throws -> MLXArray {
         let source = context ?? x
+        let scale = 1 / Float(headDimensions).squareRoot()
+        guard let mask else {
+            return try toOut[0](multiHeadAttention(queries: toQ(x), keys: toK(source), values: toV(source), heads: heads, scale: scale))
+        }
         let q = try splitHeads(toQ(x))
         let k = try splitHeads(toK(source))
         let v = try splitHeads(toV(source))
         let attended = try scaledDotProductAttention(
-            queries: q, keys: k, values: v, scale: 1 / Float(headDimensions).squareRoot(), mask: mask)
+            queries: q, keys: k, values: v, scale: scale, mask: mask)
         let batch = x.dim(0), length = x.dim(1)
         return try toOut[0](attended.transposed(0, 2, 1, 3).reshaped(batch, length, heads * headDimensions))
     }

@@ -10,9 +10,11 @@ public final class Linear: Module {
         self.bias = bias ? Parameter(try uniformInitialization([outputDimensions], fanIn: inputDimensions, key: InitializationKeys.next())) : nil
     }
 
+    public var outputDimensions: Int { weight.value.dim(0) }
+
+    /// The bias enters the matrix product (BLAS's C operand) instead of a second pass over the output.
     public func callAsFunction(_ x: MLXArray) throws -> MLXArray {
-        let product = try matmul(x, weight.value.transposed())
-        guard let bias else { return product }
-        return try product + bias.value
+        guard let bias else { return try matmul(x, weight.value.transposed()) }
+        return try addmm(bias.value, x, weight.value.transposed())
     }
 }
