@@ -160,16 +160,46 @@ CMLX_VECTOR_KERNEL void transform_output(const float* products, const float* bia
 
 #undef CMLX_LANE_LOOP
 
-/// Tiles per chunk. V and M take 36 · 4 bytes · C (or O) per tile; each stays within 16 MiB (below
-/// glibc's 32 MiB mmap threshold, so it is reused from the heap instead of being mapped and
-/// page-faulted in on every call; 8–32 MiB measured the same) unless that would leave sgemm fewer
-/// than 256 rows. An image's tiles are split into equal chunks, so no product is a sliver.
+/// Tiles per chunk. V and M take 36 · 4 bytes · C (or O) per tile; each stays within 16 MiB (the
+/// per-thread scratch stays small, and 8–32 MiB measured the same) unless that would leave sgemm
+/// fewer than 256 rows. An image's tiles are split into equal chunks, so no product is a sliver.
 size_t tiles_per_chunk(size_t tiles, int C, int O) {
   constexpr size_t kBufferBytes = size_t{16} << 20, kMinimumChunk = 256;
   const size_t bytes_per_tile = kPoints * sizeof(float) * static_cast<size_t>(std::max(C, O));
   const size_t largest = std::max(kMinimumChunk, kBufferBytes / bytes_per_tile);
   const size_t chunks = (tiles + largest - 1) / largest;
   return (tiles + chunks - 1) / chunks;
+}
+
+/// A float buffer that only grows and keeps its pages between calls.
+class GrowingBuffer {
+ public:
+  float* reserve(size_t count) {
+    if (count > capacity_) {
+      storage_.reset();  // release first: the old and the new buffer need not coexist
+      storage_.reset(new float[count]);
+      capacity_ = count;
+    }
+    return storage_.get();
+  }
+
+ private:
+  std::unique_ptr<float[]> storage_;
+  size_t capacity_ = 0;
+};
+
+/// U, V and M, kept by each thread that runs convolutions (MLX's stream threads) for its lifetime.
+/// Why: allocated per call, they came as fresh pages every time (glibc hands freed heap memory of
+/// a non-main thread back and maps new heaps; up to 236 MB of U per layer at 1280 channels), and
+/// zeroing those pages cost more than the weight transform itself: 8.8% of a UNet call's CPU time
+/// went to the kernel's clear_page. Costs that much resident memory after the largest layer.
+struct WinogradScratch {
+  GrowingBuffer u, v, m;
+};
+
+WinogradScratch& thread_scratch() {
+  thread_local WinogradScratch scratch;
+  return scratch;
 }
 
 }  // namespace
@@ -185,15 +215,12 @@ void winograd_conv3x3_forward(const float* input, const float* weight, const flo
   const int tiles_x = (W + kOutputTile - 1) / kOutputTile;
   const size_t tiles = static_cast<size_t>((H + kOutputTile - 1) / kOutputTile) * tiles_x;
   const size_t chunk = tiles_per_chunk(tiles, C, O);
-  // U as 36 separate O×C matrices: each stays below the 32 MiB threshold even at 1280 channels.
-  std::unique_ptr<float[]> u_storage[kPoints];
+  WinogradScratch& scratch = thread_scratch();
   float* u[kPoints];
-  for (int xi = 0; xi < kPoints; ++xi) {
-    u_storage[xi].reset(new float[static_cast<size_t>(O) * C]);
-    u[xi] = u_storage[xi].get();
-  }
-  std::unique_ptr<float[]> v(new float[kPoints * chunk * C]);
-  std::unique_ptr<float[]> m(new float[kPoints * chunk * O]);
+  float* u_block = scratch.u.reserve(static_cast<size_t>(kPoints) * O * C);
+  for (int xi = 0; xi < kPoints; ++xi) u[xi] = u_block + static_cast<size_t>(xi) * O * C;
+  float* v = scratch.v.reserve(kPoints * chunk * C);
+  float* m = scratch.m.reserve(kPoints * chunk * O);
   // A thread costs more to start than it saves below ~16 tiles or ~8k kernels of work.
   constexpr size_t kMinimumTilesPerThread = 16;
   const size_t minimum_outputs_per_thread = std::max<size_t>(1, 8192 / static_cast<size_t>(C));
@@ -208,14 +235,14 @@ void winograd_conv3x3_forward(const float* input, const float* weight, const flo
     for (size_t first = 0; first < tiles; first += chunk) {
       const size_t count = std::min(chunk, tiles - first);
       parallel_for(count, kMinimumTilesPerThread, [&](size_t begin, size_t end) {
-        transform_input(image, v.get(), H, W, C, tiles_x, first, count, first + begin, first + end);
+        transform_input(image, v, H, W, C, tiles_x, first, count, first + begin, first + end);
       });
       for (int xi = 0; xi < kPoints; ++xi) {
-        gemm(kRowMajor, kNoTrans, kTrans, static_cast<int>(count), O, C, 1.0f, v.get() + xi * count * C, C,
-             u[xi], C, 0.0f, m.get() + xi * count * O, O);
+        gemm(kRowMajor, kNoTrans, kTrans, static_cast<int>(count), O, C, 1.0f, v + xi * count * C, C, u[xi], C, 0.0f,
+             m + xi * count * O, O);
       }
       parallel_for(count, kMinimumTilesPerThread, [&](size_t begin, size_t end) {
-        transform_output(m.get(), bias, result, H, W, O, tiles_x, first, count, first + begin, first + end);
+        transform_output(m, bias, result, H, W, O, tiles_x, first, count, first + begin, first + end);
       });
     }
   }
