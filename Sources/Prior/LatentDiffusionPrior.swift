@@ -132,29 +132,32 @@ public final class LatentDiffusionPrior {
                                klGradient: klGradient, lsdLoss: lsdLoss, fmLoss: fmLoss, klLoss: klLoss)
     }
 
-    /// L_FM = Σ_ℓ mean |G^ℓ(v) − sg(G^ℓ(v̂))| and its gradient with respect to v; v and v̂ go through
-    /// the decoder as one batch, truncated after the deepest chosen layer. `throughFullDecoder`
-    /// runs the whole decoder instead and returns the decoded images of v (same loss and gradient,
-    /// the cost of reading features from a full decode: the benchmarks' comparison).
+    /// L_FM = Σ_ℓ mean |G^ℓ(v) − sg(G^ℓ(v̂))| and its gradient with respect to v, through the
+    /// decoder truncated after the deepest chosen layer. `throughFullDecoder` runs both v and v̂
+    /// through the whole decoder instead, as an implementation without truncation does (features
+    /// read on the way), and returns the decoded images of v and then v̂ ([2B, H, W, 3]): same loss
+    /// and gradient, the cost the benchmarks compare truncation against.
+    /// v̂ goes through the decoder on its own, outside the gradient: in one batch with v, the
+    /// backward pass would run over both halves (a quarter more work for the whole FM step).
     public func featureMatching(_ v: MLXArray, target: MLXArray, throughFullDecoder: Bool = false) throws -> (loss: MLXArray, gradient: MLXArray, image: MLXArray?) {
-        let batch = v.dim(0)
-        let targetLatents = try stopGradient(target)
-        let scale = vae.scalingFactor
-        let (values, gradients) = try valueAndGrad({ [self] inputs in
-            let both = try (concatenated([inputs[0], targetLatents]) / scale).asType(self.vae.parameterDType)
-            let features: [DecoderLayer: MLXArray]
-            var outputs: [MLXArray] = []
+        let ordered = layers.sorted()
+        func decode(_ latents: MLXArray) throws -> (features: [MLXArray], image: MLXArray?) {
+            let input = try (latents / vae.scalingFactor).asType(vae.parameterDType)
             if throughFullDecoder {
-                let decoded = try self.vae.decodeWithFeatures(both, layers: self.layers)
-                features = decoded.features
-                outputs.append(try stopGradient(decoded.image.sliced(axis: 0, 0..<batch)))
-            } else {
-                features = try self.vae.decoderFeatures(both, layers: self.layers)
+                let decoded = try vae.decodeWithFeatures(input, layers: layers)
+                return (ordered.map { decoded.features[$0]! }, decoded.image)
             }
-            let ordered = self.layers.sorted()
-            let current = try ordered.map { try features[$0]!.sliced(axis: 0, 0..<batch) }
-            let targets = try ordered.map { try features[$0]!.sliced(axis: 0, batch..<(2 * batch)) }
-            return [try featureMatchingDistance(current, targets: targets)] + outputs
+            let features = try vae.decoderFeatures(input, layers: layers)
+            return (ordered.map { features[$0]! }, nil)
+        }
+        let decodedTarget = try decode(stopGradient(target))
+        let targets = try decodedTarget.features.map { try stopGradient($0) }
+        let (values, gradients) = try valueAndGrad({ inputs in
+            let current = try decode(inputs[0])
+            let loss = try featureMatchingDistance(current.features, targets: targets)
+            // v̂'s image is part of the output: MLX's lazy evaluation would otherwise skip its decoder tail.
+            guard let image = current.image, let targetImage = decodedTarget.image else { return [loss] }
+            return [loss, try stopGradient(concatenated([image, targetImage]))]
         })([v])
         return (values[0], try gradients[0].asType(.float32), values.count > 1 ? values[1] : nil)
     }
