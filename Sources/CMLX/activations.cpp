@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "cpu_kernel.hpp"
+#include "definition_gradients.hpp"
 #include "internal.hpp"
 #include "mlx/primitives.h"
 #include "parallel.hpp"
@@ -66,9 +67,9 @@ mx::Shape activation_output_shape(ActivationKind kind, mx::Shape shape) {
   return shape;
 }
 
-class Activation : public mx::UnaryPrimitive {
+class Activation : public OpsDefinedPrimitive {
  public:
-  Activation(mx::Stream stream, ActivationKind kind) : mx::UnaryPrimitive(stream), kind_(kind) {}
+  Activation(mx::Stream stream, ActivationKind kind) : OpsDefinedPrimitive(stream), kind_(kind) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     auto& encoder = begin_float32_kernel(name(), inputs, out, stream());
@@ -92,20 +93,6 @@ class Activation : public mx::UnaryPrimitive {
     });
   }
 
-  void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
-    throw std::runtime_error(std::string(name()) + " runs on the CPU only (the GPU uses MLX ops)");
-  }
-
-  std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
-                             const std::vector<int>&, const std::vector<mx::array>&) override {
-    return mx::vjp(definition(), primals, cotangents).second;
-  }
-
-  std::vector<mx::array> jvp(const std::vector<mx::array>& primals, const std::vector<mx::array>& tangents,
-                             const std::vector<int>&) override {
-    return mx::jvp(definition(), primals, tangents).second;
-  }
-
   const char* name() const override {
     switch (kind_) {
       case ActivationKind::gated_gelu: return "GatedGELU";
@@ -125,7 +112,7 @@ class Activation : public mx::UnaryPrimitive {
   }
 
  private:
-  MLXFunction definition() const {
+  MLXFunction definition() const override {
     return [kind = kind_](const std::vector<mx::array>& in) { return std::vector<mx::array>{activation_from_ops(kind, in[0])}; };
   }
 

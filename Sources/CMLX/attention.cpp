@@ -16,6 +16,7 @@
 
 #include "blas.hpp"
 #include "cpu_kernel.hpp"
+#include "definition_gradients.hpp"
 #include "internal.hpp"
 #include "mlx/primitives.h"
 #include "softmax_rows.hpp"
@@ -99,10 +100,10 @@ mx::array attention_from_ops(const mx::array& q, const mx::array& k, const mx::a
   return merge_heads(mx::matmul(cpu_softmax_last_axis(scores), split_heads(v, heads)));
 }
 
-class MultiHeadAttention : public mx::UnaryPrimitive {
+class MultiHeadAttention : public OpsDefinedPrimitive {
  public:
   MultiHeadAttention(mx::Stream stream, int heads, float scale, size_t score_block_elements, bool causal)
-      : mx::UnaryPrimitive(stream),
+      : OpsDefinedPrimitive(stream),
         heads_(heads),
         scale_(scale),
         score_block_elements_(score_block_elements),
@@ -119,26 +120,6 @@ class MultiHeadAttention : public mx::UnaryPrimitive {
     });
   }
 
-  void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
-    throw std::runtime_error("MultiHeadAttention runs on the CPU only (the GPU uses MLX's attention)");
-  }
-
-  std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
-                             const std::vector<int>& argnums, const std::vector<mx::array>&) override {
-    auto gradients = mx::vjp(reference(), primals, cotangents).second;
-    std::vector<mx::array> result;
-    for (int argnum : argnums) result.push_back(gradients[argnum]);
-    return result;
-  }
-
-  std::vector<mx::array> jvp(const std::vector<mx::array>& primals, const std::vector<mx::array>& tangents,
-                             const std::vector<int>& argnums) override {
-    std::vector<mx::array> all_tangents;
-    for (const auto& primal : primals) all_tangents.push_back(mx::zeros_like(primal));
-    for (size_t index = 0; index < argnums.size(); ++index) all_tangents[argnums[index]] = tangents[index];
-    return mx::jvp(reference(), primals, all_tangents).second;
-  }
-
   const char* name() const override { return "MultiHeadAttention"; }
 
   bool is_equivalent(const mx::Primitive& other) const override {
@@ -150,7 +131,7 @@ class MultiHeadAttention : public mx::UnaryPrimitive {
   std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override { return {inputs[0].shape()}; }
 
  private:
-  MLXFunction reference() const {
+  MLXFunction definition() const override {
     return [heads = heads_, scale = scale_, causal = causal_](const std::vector<mx::array>& in) {
       return std::vector<mx::array>{attention_from_ops(in[0], in[1], in[2], heads, scale, causal)};
     };

@@ -16,6 +16,7 @@
 
 #include "internal.hpp"
 #include "cpu_kernel.hpp"
+#include "definition_gradients.hpp"
 #include "mlx/primitives.h"
 #include "parallel.hpp"
 #include "vector_math.hpp"
@@ -273,10 +274,7 @@ class GroupNormalizationBackward : public mx::Primitive {
     const float eps = eps_;
     const bool silu = silu_;
     auto function = [groups, eps, silu](const std::vector<mx::array>& in) { return group_norm_backward_ops(in, groups, eps, silu); };
-    auto gradients = mx::vjp(function, primals, cotangents).second;
-    std::vector<mx::array> result;
-    for (int argnum : argnums) result.push_back(gradients[argnum]);
-    return result;
+    return vjp_from_definition(function, primals, cotangents, argnums);
   }
 
   const char* name() const override { return "GroupNormalizationBackward"; }
@@ -337,10 +335,7 @@ class GroupNormalization : public mx::UnaryPrimitive {
     auto function = [groups, eps, silu](const std::vector<mx::array>& in) {
       return std::vector<mx::array>{group_norm_ops(in[0], in[1], in[2], groups, eps, silu)};
     };
-    std::vector<mx::array> full_tangents;
-    for (size_t i = 0; i < primals.size(); ++i) full_tangents.push_back(mx::zeros_like(primals[i]));
-    for (size_t i = 0; i < argnums.size(); ++i) full_tangents[argnums[i]] = tangents[i];
-    return mx::jvp(function, primals, full_tangents).second;
+    return jvp_from_definition(function, primals, tangents, argnums);
   }
 
   const char* name() const override { return "GroupNormalization"; }

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cpu_kernel.hpp"
+#include "definition_gradients.hpp"
 #include "internal.hpp"
 #include "mlx/primitives.h"
 #include "parallel.hpp"
@@ -68,10 +69,10 @@ mx::array layer_norm_from_ops(const mx::array& x, const std::optional<mx::array>
   return y;
 }
 
-class LayerNormalization : public mx::UnaryPrimitive {
+class LayerNormalization : public OpsDefinedPrimitive {
  public:
   LayerNormalization(mx::Stream stream, float eps, bool has_weight, bool has_bias)
-      : mx::UnaryPrimitive(stream), eps_(eps), has_weight_(has_weight), has_bias_(has_bias) {}
+      : OpsDefinedPrimitive(stream), eps_(eps), has_weight_(has_weight), has_bias_(has_bias) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     auto& encoder = begin_float32_kernel("LayerNormalization", inputs, out, stream());
@@ -89,26 +90,6 @@ class LayerNormalization : public mx::UnaryPrimitive {
     });
   }
 
-  void eval_gpu(const std::vector<mx::array>&, mx::array&) override {
-    throw std::runtime_error("LayerNormalization runs on the CPU only (the GPU uses MLX's layer_norm)");
-  }
-
-  std::vector<mx::array> vjp(const std::vector<mx::array>& primals, const std::vector<mx::array>& cotangents,
-                             const std::vector<int>& argnums, const std::vector<mx::array>&) override {
-    auto gradients = mx::vjp(definition(), primals, cotangents).second;
-    std::vector<mx::array> result;
-    for (int argnum : argnums) result.push_back(gradients[argnum]);
-    return result;
-  }
-
-  std::vector<mx::array> jvp(const std::vector<mx::array>& primals, const std::vector<mx::array>& tangents,
-                             const std::vector<int>& argnums) override {
-    std::vector<mx::array> all_tangents;
-    for (const auto& primal : primals) all_tangents.push_back(mx::zeros_like(primal));
-    for (size_t index = 0; index < argnums.size(); ++index) all_tangents[argnums[index]] = tangents[index];
-    return mx::jvp(definition(), primals, all_tangents).second;
-  }
-
   const char* name() const override { return "LayerNormalization"; }
 
   bool is_equivalent(const mx::Primitive& other) const override {
@@ -119,7 +100,7 @@ class LayerNormalization : public mx::UnaryPrimitive {
   std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override { return {inputs[0].shape()}; }
 
  private:
-  MLXFunction definition() const {
+  MLXFunction definition() const override {
     return [eps = eps_, has_weight = has_weight_, has_bias = has_bias_](const std::vector<mx::array>& in) {
       std::optional<mx::array> weight, bias;
       if (has_weight) weight = in[1];

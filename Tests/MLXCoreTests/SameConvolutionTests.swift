@@ -54,10 +54,7 @@ final class SameConvolutionTests: XCTestCase {
         let w = try Random.normal([4, 3, 3, 3], key: keys[1])
         let b = try Random.normal([4], key: keys[2])
         let weights = try Random.normal([2, 6, 5, 4], key: keys[3])
-        let ours = try valueAndGrad({ inputs in [try (sameConv2d(inputs[0], inputs[1], bias: inputs[2]) * weights).sum()] },
-                                    argnums: [0, 1, 2])([x, w, b]).1
-        let reference = try valueAndGrad({ inputs in [try ((conv2d(inputs[0], inputs[1], padding: 1) + inputs[2]) * weights).sum()] },
-                                         argnums: [0, 1, 2])([x, w, b]).1
+        let (ours, reference) = try sameConvolutionGradients(x: x, w: w, b: b, weights: weights)
         for (name, (a, r)) in zip(["input", "weight", "bias"], zip(ours, reference)) {
             XCTAssertEqual(a.shape, r.shape, name)
             XCTAssertLessThan(try abs(a - r).max().item(Float.self), 1e-4, name)
@@ -87,4 +84,14 @@ extension SameConvolutionTests {
         XCTAssertEqual(try halves[0].toArray(Float.self), try halves[1].toArray(Float.self))
         XCTAssertEqual(try halves[0].toArray(Float.self), try sameConv2d(x, w).toArray(Float.self))
     }
+}
+
+/// Gradients (input, weight, bias) of Σ weights ⊙ (x ⋆ w + b), by CMLX's same convolution and by
+/// MLX's own conv2d (padding (k − 1) / 2 for 3×3 kernels).
+func sameConvolutionGradients(x: MLXArray, w: MLXArray, b: MLXArray, weights: MLXArray) throws -> (ours: [MLXArray], reference: [MLXArray]) {
+    let ours = try valueAndGrad({ inputs in [try (sameConv2d(inputs[0], inputs[1], bias: inputs[2]) * weights).sum()] },
+                                argnums: [0, 1, 2])([x, w, b]).1
+    let reference = try valueAndGrad({ inputs in [try ((conv2d(inputs[0], inputs[1], padding: 1) + inputs[2]) * weights).sum()] },
+                                     argnums: [0, 1, 2])([x, w, b]).1
+    return (ours, reference)
 }

@@ -82,10 +82,7 @@ final class WinogradConvolutionTests: XCTestCase {
         let w = try Random.normal([o, 3, 3, shape[3]], key: keys[1])
         let b = try Random.normal([o], key: keys[2])
         let weights = try Random.normal([2, 18, 13, o], key: keys[3])
-        let ours = try valueAndGrad({ inputs in [try (sameConv2d(inputs[0], inputs[1], bias: inputs[2]) * weights).sum()] },
-                                    argnums: [0, 1, 2])([x, w, b]).1
-        let reference = try valueAndGrad({ inputs in [try ((conv2d(inputs[0], inputs[1], padding: 1) + inputs[2]) * weights).sum()] },
-                                         argnums: [0, 1, 2])([x, w, b]).1
+        let (ours, reference) = try sameConvolutionGradients(x: x, w: w, b: b, weights: weights)
         for (name, (a, r)) in zip(["input", "weight", "bias"], zip(ours, reference)) {
             XCTAssertEqual(a.shape, r.shape, name)
             let scale = try abs(r).max().item(Float.self)
