@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import MLXCore
 
 extension Mesh {
     /// Wavefront OBJ text: `v x y z` per vertex — `v x y z r g b` with colours as 0…1 floats when

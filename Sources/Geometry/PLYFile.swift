@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import MLXCore
 
 extension Mesh {
     /// Binary little-endian PLY: float x, y, z (and uchar red, green, blue when the mesh has

@@ -1,4 +1,5 @@
 import Foundation
+import MLXCore
 
 /// Looping animated GIFs (GIF89a) for turntables: one global palette for all frames
 /// (GIFPalette), a NETSCAPE2.0 loop extension, a graphic-control block per frame with its delay,

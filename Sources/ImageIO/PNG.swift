@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import MLXCore
 
 public enum ImageFileError: Error, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
@@ -58,24 +59,6 @@ public enum PNG {
         }
         guard status == Z_OK else { throw ImageFileError.cannotWrite(path: "<png>", reason: "zlib error \(status)") }
         return Data(output.prefix(Int(length)))
-    }
-}
-
-/// Writes `data` to a temporary file in the destination folder, then renames it into place, so a
-/// reader never sees a half-written file and an interrupted run never leaves one.
-public func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    do {
-        try data.write(to: temporary)
-    } catch {
-        throw ImageFileError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-    }
-    // rename(2) replaces the destination atomically.
-    guard rename(temporary.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw ImageFileError.cannotWrite(path: path, reason: reason)
     }
 }
 

@@ -37,11 +37,19 @@ enum CommandRunner {
                              stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// `contents` as a file in a fresh folder inside this process's own temporary folder, which is
+    /// removed when the test process exits.
     static func temporaryFile(_ name: String, contents: Data) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-prior-cli-\(UUID().uuidString)")
+        let folder = processFolder.appendingPathComponent("latent-prior-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent(name)
         try contents.write(to: url)
         return url
     }
 }
+
+private let processFolder: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("latent-prior-cli-tests-\(getpid())")
+    atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("latent-prior-cli-tests-\(getpid())")) }
+    return url
+}()

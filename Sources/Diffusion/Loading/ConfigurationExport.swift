@@ -1,4 +1,5 @@
 import Foundation
+import MLXCore
 
 // The configurations as diffusers/transformers `config.json` dictionaries, so a model built here
 // (the toy model) is a diffusers folder that both LatentPrior and diffusers load.
@@ -59,5 +60,5 @@ extension NoiseSchedule {
 /// Writes a JSON object with sorted keys (stable diffs for committed model folders).
 public func writeJSONObject(_ object: [String: Any], to url: URL) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    try data.write(to: url, options: .atomic)
+    try writeAtomically(data, to: url.path)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MLXCore
 
 /// Optional per-model advice in `latent_prior.json` beside model_index.json: the guidance scale
 /// each command should use when the user gives none. A tiny model like the toy world wants far
@@ -28,6 +29,6 @@ public struct ModelRecommendations: Codable, Equatable, Sendable {
     public func write(to modelFolder: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: modelFolder.appendingPathComponent(Self.fileName), options: .atomic)
+        try writeAtomically(try encoder.encode(self), to: modelFolder.appendingPathComponent(Self.fileName).path)
     }
 }

@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import MLXCore
 
 /// The toy model's tokenizer files, in CLIP's format: the byte-level alphabet (so any text still
 /// tokenizes), each toy-world word as one merged token, and the two special tokens. A few hundred
@@ -73,9 +74,9 @@ public enum ToyVocabulary {
         let vocabulary = vocabulary()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(vocabulary).write(to: folder.appendingPathComponent("vocab.json"))
+        try writeAtomically(try encoder.encode(vocabulary), to: folder.appendingPathComponent("vocab.json").path)
         let lines = ["#version: 0.2"] + merges().map { "\($0.0) \($0.1)" }
-        try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
+        try writeAtomically(Data((lines.joined(separator: "\n") + "\n").utf8), to: folder.appendingPathComponent("merges.txt").path)
         let special: [String: Any] = [
             "bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>", "pad_token": "<|endoftext|>",
         ]
@@ -85,7 +86,7 @@ public enum ToyVocabulary {
         config["do_lower_case"] = true
         for (name, object) in [("special_tokens_map.json", special), ("tokenizer_config.json", config)] {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            try data.write(to: folder.appendingPathComponent(name))
+            try writeAtomically(data, to: folder.appendingPathComponent(name).path)
         }
     }
 

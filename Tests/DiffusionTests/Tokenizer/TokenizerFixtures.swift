@@ -47,9 +47,16 @@ enum TokenizerFixtures {
         return target
     }
 
+    /// A fresh folder inside this process's own temporary folder, which is removed when the test process exits.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("clip-tokenizer-\(UUID().uuidString)")
+        let url = processFolder.appendingPathComponent("clip-tokenizer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 }
+
+private let processFolder: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("latent-prior-diffusion-tests-\(getpid())")
+    atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("latent-prior-diffusion-tests-\(getpid())")) }
+    return url
+}()

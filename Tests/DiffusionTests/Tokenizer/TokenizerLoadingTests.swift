@@ -6,9 +6,9 @@ import XCTest
 final class TokenizerLoadingTests: XCTestCase {
     private func folder(vocabulary: String? = nil, merges: String? = nil, extra: [String: String] = [:]) throws -> URL {
         let url = try TokenizerFixtures.temporaryFolder()
-        if let vocabulary { try vocabulary.write(to: url.appendingPathComponent("vocab.json"), atomically: true, encoding: .utf8) }
-        if let merges { try merges.write(to: url.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8) }
-        for (name, text) in extra { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        if let vocabulary { try vocabulary.write(to: url.appendingPathComponent("vocab.json"), atomically: false, encoding: .utf8) }
+        if let merges { try merges.write(to: url.appendingPathComponent("merges.txt"), atomically: false, encoding: .utf8) }
+        for (name, text) in extra { try text.write(to: url.appendingPathComponent(name), atomically: false, encoding: .utf8) }
         return url
     }
 
@@ -92,9 +92,9 @@ final class TokenizerLoadingTests: XCTestCase {
             try FileManager.default.copyItem(at: TokenizerFixtures.folder.appendingPathComponent(name), to: url.appendingPathComponent(name))
         }
         try #"{"model_max_length": 16, "pad_token": "<|endoftext|>"}"#
-            .write(to: url.appendingPathComponent("tokenizer_config.json"), atomically: true, encoding: .utf8)
+            .write(to: url.appendingPathComponent("tokenizer_config.json"), atomically: false, encoding: .utf8)
         try #"{"additional_special_tokens": [{"content": "dog", "lstrip": true}, {"content": "cat", "rstrip": true}]}"#
-            .write(to: url.appendingPathComponent("special_tokens_map.json"), atomically: true, encoding: .utf8)
+            .write(to: url.appendingPathComponent("special_tokens_map.json"), atomically: false, encoding: .utf8)
         let tokenizer = try CLIPTokenizer(directory: url)
         XCTAssertEqual(tokenizer.maxLength, 16)
         let end = [Int32](repeating: 49407, count: 16)
