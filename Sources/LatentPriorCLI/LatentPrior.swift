@@ -14,6 +14,7 @@ struct LatentPrior: ParsableCommand {
     )
 
     static func main() {
+        MLXRuntime.restartWithSleepingBLASThreadsIfNeeded()
         MLXRuntime.keepBuffersInHeap()
         main(nil)
     }

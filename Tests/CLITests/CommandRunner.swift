@@ -21,10 +21,16 @@ enum CommandRunner {
         }
     }
 
-    static func run(_ arguments: [String]) throws -> CommandResult {
+    /// `environment`: variables set (a value) or removed (nil) for this run, on top of the test's own.
+    static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            var variables = ProcessInfo.processInfo.environment
+            for (name, value) in environment { variables[name] = value }
+            process.environment = variables
+        }
         let (out, err) = (Pipe(), Pipe())
         process.standardOutput = out
         process.standardError = err
