@@ -28,40 +28,39 @@ namespace {
 /// Positions per thread below which splitting a pass costs more than it saves.
 constexpr size_t kMinimumPositionsPerPart = 1024;
 
-/// Per-channel Σ (x − shift) and Σ (x − shift)² over rows [begin, end), added to `sums`/`squares`.
+/// Per-channel Σ (x − shift), or Σ (x − shift)² when `squared`, over rows [begin, end), added to `totals`.
 CMLX_VECTOR_KERNEL
-void channel_moments(const float* input, const double* shift, size_t begin, size_t end, size_t channels, double* sums,
-                     double* squares) {
+void channel_totals(const float* input, const double* shift, bool squared, size_t begin, size_t end, size_t channels,
+                    double* totals) {
   for (size_t p = begin; p < end; ++p) {
     const float* row = input + p * channels;
-    for (size_t c = 0; c < channels; ++c) {
-      const double d = row[c] - shift[c];
-      sums[c] += d;
-      squares[c] += d * d;
+    if (squared) {
+      for (size_t c = 0; c < channels; ++c) {
+        const double d = row[c] - shift[c];
+        totals[c] += d * d;
+      }
+    } else {
+      for (size_t c = 0; c < channels; ++c) totals[c] += row[c] - shift[c];
     }
   }
 }
 
-/// Σ over all positions of channel_moments, in parts over the cores; the parts' totals are added
-/// in a fixed order, so the result depends only on the number of cores.
-void parallel_channel_moments(const float* input, const double* shift, size_t positions, size_t channels,
-                              std::vector<double>& sums, std::vector<double>& squares) {
+/// channel_totals over all positions, in parts over the cores; the parts' totals are added in a
+/// fixed order, so the result depends only on the number of cores.
+void parallel_channel_totals(const float* input, const double* shift, bool squared, size_t positions, size_t channels,
+                             std::vector<double>& totals) {
   const size_t parts = kernel_thread_count();
-  std::vector<double> partial(2 * parts * channels, 0.0);
+  std::vector<double> partial(parts * channels, 0.0);
   const size_t step = (positions + parts - 1) / parts;
   parallel_for(parts, positions >= parts * kMinimumPositionsPerPart ? 1 : parts, [&](size_t first, size_t last) {
     for (size_t part = first; part < last; ++part) {
       const size_t begin = std::min(positions, part * step), end = std::min(positions, begin + step);
-      channel_moments(input, shift, begin, end, channels, &partial[2 * part * channels], &partial[(2 * part + 1) * channels]);
+      channel_totals(input, shift, squared, begin, end, channels, &partial[part * channels]);
     }
   });
-  std::fill(sums.begin(), sums.end(), 0.0);
-  std::fill(squares.begin(), squares.end(), 0.0);
+  std::fill(totals.begin(), totals.end(), 0.0);
   for (size_t part = 0; part < parts; ++part) {
-    for (size_t c = 0; c < channels; ++c) {
-      sums[c] += partial[2 * part * channels + c];
-      squares[c] += partial[(2 * part + 1) * channels + c];
-    }
+    for (size_t c = 0; c < channels; ++c) totals[c] += partial[part * channels + c];
   }
 }
 
@@ -72,13 +71,13 @@ void group_statistics(const float* input, size_t positions, size_t channels, siz
   const size_t per_group = channels / groups;
   const double count = static_cast<double>(positions * per_group);
   std::vector<double> sums(channels), squares(channels), zero(channels, 0.0);
-  parallel_channel_moments(input, zero.data(), positions, channels, sums, squares);
+  parallel_channel_totals(input, zero.data(), false, positions, channels, sums);
   for (size_t g = 0; g < groups; ++g) {
     double total = 0;
     for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += sums[c];
     for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) mean[c] = total / count;
   }
-  parallel_channel_moments(input, mean.data(), positions, channels, sums, squares);
+  parallel_channel_totals(input, mean.data(), true, positions, channels, squares);
   for (size_t g = 0; g < groups; ++g) {
     double total = 0;
     for (size_t c = g * per_group; c < (g + 1) * per_group; ++c) total += squares[c];
