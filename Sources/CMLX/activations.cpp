@@ -79,8 +79,8 @@ class Activation : public OpsDefinedPrimitive {
       if (kind == ActivationKind::gated_gelu) {
         const size_t width = out.shape().back();
         const size_t rows = width == 0 ? 0 : out.size() / width;
-        const size_t minimum_rows = std::max<size_t>(1, (size_t{1} << 15) / std::max<size_t>(1, width));
-        parallel_for(rows, minimum_rows, [&](size_t begin, size_t end) { gated_gelu_rows(input, output, begin, end, width); });
+        parallel_for_rows(rows, width, size_t{1} << 15,
+                          [&](size_t begin, size_t end) { gated_gelu_rows(input, output, begin, end, width); });
       } else {
         parallel_for(out.size(), size_t{1} << 15, [&](size_t begin, size_t end) {
           if (kind == ActivationKind::gelu) {

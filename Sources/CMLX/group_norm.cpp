@@ -100,8 +100,21 @@ void scale_shift_rows(const float* input, const float* scale, const float* shift
   }
 }
 
-void group_norm_forward(const float* x, const float* gamma, const float* beta, float* y, size_t batch, size_t positions,
-                        size_t channels, size_t groups, float eps, bool silu) {
+/// An input [N, spatial..., C] as the kernels see it, with the normalisation's settings.
+struct GroupNormShape {
+  size_t batch, positions, channels, groups;
+  float eps;
+  bool silu;
+
+  static GroupNormShape of(const mx::array& x, int groups, float eps, bool silu) {
+    const size_t batch = x.shape(0), channels = x.shape().back();
+    const size_t positions = batch == 0 || channels == 0 ? 0 : x.size() / (batch * channels);
+    return {batch, positions, channels, static_cast<size_t>(groups), eps, silu};
+  }
+};
+
+void group_norm_forward(const float* x, const float* gamma, const float* beta, float* y, const GroupNormShape& shape) {
+  const auto [batch, positions, channels, groups, eps, silu] = shape;
   std::vector<double> mean(channels), inverse_std(channels);
   std::vector<float> scale(channels), shift(channels);
   for (size_t n = 0; n < batch; ++n) {
@@ -164,7 +177,8 @@ void input_gradient_rows(const float* input, const float* mean, const float* inv
 /// Gradients of group_norm_forward for the output cotangent dz: dx, and dγ, dβ summed over the batch.
 /// dy = dz·SiLU'(y); dx̂ = γ dy; dx = r_g (dx̂ − mean_g dx̂ − x̂ mean_g(dx̂ x̂)). dx holds dx̂ between passes.
 void group_norm_backward(const float* x, const float* gamma, const float* beta, const float* dz, float* dx, float* dgamma,
-                         float* dbeta, size_t batch, size_t positions, size_t channels, size_t groups, float eps, bool silu) {
+                         float* dbeta, const GroupNormShape& shape) {
+  const auto [batch, positions, channels, groups, eps, silu] = shape;
   const size_t per_group = channels / groups;
   const double count = static_cast<double>(positions * per_group);
   const size_t parts = kernel_thread_count();
@@ -251,15 +265,10 @@ class GroupNormalizationBackward : public mx::Primitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
     auto& encoder = begin_float32_kernel("GroupNormalizationBackward", inputs, outputs, stream());
-    const size_t batch = inputs[0].shape(0), channels = inputs[0].shape().back();
-    const size_t positions = batch == 0 || channels == 0 ? 0 : inputs[0].size() / (batch * channels);
-    const size_t groups = groups_;
-    const float eps = eps_;
-    const bool silu = silu_;
-    encoder.dispatch([inputs, outputs, batch, positions, channels, groups, eps, silu]() mutable {
+    const auto shape = GroupNormShape::of(inputs[0], groups_, eps_, silu_);
+    encoder.dispatch([inputs, outputs, shape]() mutable {
       group_norm_backward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), inputs[3].data<float>(),
-                          outputs[0].data<float>(), outputs[1].data<float>(), outputs[2].data<float>(), batch, positions,
-                          channels, groups, eps, silu);
+                          outputs[0].data<float>(), outputs[1].data<float>(), outputs[2].data<float>(), shape);
     });
   }
 
@@ -300,14 +309,9 @@ class GroupNormalization : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     auto& encoder = begin_float32_kernel("GroupNormalization", inputs, out, stream());
-    const size_t batch = inputs[0].shape(0), channels = inputs[0].shape().back();
-    const size_t positions = batch == 0 || channels == 0 ? 0 : inputs[0].size() / (batch * channels);
-    const size_t groups = groups_;
-    const float eps = eps_;
-    const bool silu = silu_;
-    encoder.dispatch([inputs, out, batch, positions, channels, groups, eps, silu]() mutable {
-      group_norm_forward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), out.data<float>(), batch,
-                         positions, channels, groups, eps, silu);
+    const auto shape = GroupNormShape::of(inputs[0], groups_, eps_, silu_);
+    encoder.dispatch([inputs, out, shape]() mutable {
+      group_norm_forward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), out.data<float>(), shape);
     });
   }
 

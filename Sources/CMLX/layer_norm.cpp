@@ -83,8 +83,7 @@ class LayerNormalization : public OpsDefinedPrimitive {
       const float* bias = has_bias ? inputs[has_weight ? 2 : 1].data<float>() : nullptr;
       const float* input = inputs[0].data<float>();
       float* output = out.data<float>();
-      const size_t minimum_rows = std::max<size_t>(1, (size_t{1} << 15) / std::max<size_t>(1, length));
-      parallel_for(rows, minimum_rows, [&](size_t begin, size_t end) {
+      parallel_for_rows(rows, length, size_t{1} << 15, [&](size_t begin, size_t end) {
         layer_norm_rows(input, weight, bias, output, begin, end, length, eps);
       });
     });

@@ -38,4 +38,11 @@ void parallel_for(size_t count, size_t minimum_part, Body&& body) {
   for (auto& worker : workers) worker.join();
 }
 
+/// parallel_for over `rows` rows of `row_length` elements each, a part holding at least
+/// `minimum_part_elements` elements (rows are never split).
+template <typename Body>
+void parallel_for_rows(size_t rows, size_t row_length, size_t minimum_part_elements, Body&& body) {
+  parallel_for(rows, std::max<size_t>(1, minimum_part_elements / std::max<size_t>(1, row_length)), body);
+}
+
 }  // namespace cmlx

@@ -58,8 +58,8 @@ void softmax_row_range(const float* input, float* output, size_t begin, size_t e
 
 void cmlx::softmax_rows(const float* input, float* output, size_t rows, size_t length) {
   // A part of at least 2¹⁶ elements: below that, starting a thread costs more than half the rows.
-  const size_t minimum_rows = std::max<size_t>(1, (size_t{1} << 16) / std::max<size_t>(1, length));
-  parallel_for(rows, minimum_rows, [&](size_t begin, size_t end) { softmax_row_range(input, output, begin, end, length); });
+  parallel_for_rows(rows, length, size_t{1} << 16,
+                    [&](size_t begin, size_t end) { softmax_row_range(input, output, begin, end, length); });
 }
 
 namespace {

@@ -3,7 +3,6 @@
 
 #include <cstring>
 
-
 #include "internal.hpp"
 
 using namespace cmlx;
