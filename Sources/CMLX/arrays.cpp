@@ -84,6 +84,13 @@ size_t mlxc_array_nbytes(mlxc_array a) {
   return a->value.nbytes();
 }
 
+int mlxc_array_is_row_contiguous(mlxc_array a, bool* out) {
+  return guarded([&] {
+    mx::eval(a->value);
+    *out = a->value.flags().row_contiguous;
+  });
+}
+
 int mlxc_array_copy_to(mlxc_array a, int dtype, void* dst, size_t nbytes) {
   return guarded([&] {
     auto type = to_dtype(dtype);

@@ -13,6 +13,10 @@ int mlxc_transpose(mlxc_array a, const int32_t* axes, int naxes, mlxc_array* out
   return guarded([&] { emit(mx::transpose(a->value, to_ints(axes, naxes)), out); });
 }
 
+int mlxc_contiguous(mlxc_array a, mlxc_array* out) {
+  return guarded([&] { emit(mx::contiguous(a->value), out); });
+}
+
 int mlxc_squeeze(mlxc_array a, const int32_t* axes, int naxes, mlxc_array* out) {
   return guarded([&] { emit(naxes < 0 ? mx::squeeze(a->value) : mx::squeeze(a->value, to_ints(axes, naxes)), out); });
 }

@@ -55,6 +55,14 @@ public final class MLXArray: @unchecked Sendable {
     /// Number of elements.
     public var size: Int { withHandle { Int(mlxc_array_size($0)) } }
     public var nbytes: Int { withHandle { Int(mlxc_array_nbytes($0)) } }
+
+    /// Evaluates the array and tells whether its elements lie row-major in memory of their own
+    /// (false for a strided view such as a transpose).
+    public func isRowContiguous() throws -> Bool {
+        var result = false
+        try withHandle { h in try check(mlxc_array_is_row_contiguous(h, &result)) }
+        return result
+    }
 }
 
 /// Runs a CMLX call that produces one array handle (the caller takes ownership).

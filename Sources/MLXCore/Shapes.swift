@@ -19,6 +19,12 @@ extension MLXArray {
 
     public func transposed(_ axes: Int...) throws -> MLXArray { try transposed(axes) }
 
+    /// The same values laid out row-major in memory of their own. A transposed view is strided, and
+    /// every kernel that needs row-major input would otherwise copy it again at each use.
+    public func contiguous() throws -> MLXArray {
+        try withHandle { h in try produce { mlxc_contiguous(h, &$0) } }
+    }
+
     public func swappedAxes(_ a: Int, _ b: Int) throws -> MLXArray {
         var perm = Array(0..<ndim)
         perm.swapAt(try checkedAxis(a), try checkedAxis(b))

@@ -17,6 +17,16 @@ final class WeightLoadingTests: XCTestCase {
         XCTAssertEqual(try conv.weightsInFileLayout()["weight"]!.toArray(Float.self), try torchWeight.toArray(Float.self))
     }
 
+    func testLoadedConvolutionWeightsLieRowMajor() throws {
+        // The PyTorch → channels-last conversion is a transpose, a strided view; kept as such, every
+        // convolution call would copy the weight into row-major memory again.
+        let conv = try Conv2d(4, 5, kernelSize: 3)
+        let torchWeight = try arange(0, 180).reshaped(5, 4, 3, 3)
+        XCTAssertFalse(try torchWeight.transposed(0, 2, 3, 1).isRowContiguous(), "the conversion alone is a strided view")
+        try conv.load(weights: ["weight": torchWeight, "bias": try zeros([5])], source: "test")
+        XCTAssertTrue(try conv.weight.value.isRowContiguous())
+    }
+
     func testMissingWeightIsNamed() throws {
         let linear = try Linear(2, 3)
         XCTAssertThrowsError(try linear.load(weights: ["weight": try zeros([3, 2])], source: "unet.safetensors")) { error in

@@ -62,6 +62,8 @@ void mlxc_array_shape(mlxc_array a, int32_t* shape, int capacity);
 int mlxc_array_dtype(mlxc_array a);
 size_t mlxc_array_size(mlxc_array a);
 size_t mlxc_array_nbytes(mlxc_array a);
+/// Evaluates a and tells whether its elements lie row-major in memory (not a strided view).
+int mlxc_array_is_row_contiguous(mlxc_array a, bool* out);
 /// Evaluates a, converts it to dtype and copies its row-major elements into dst (nbytes exactly).
 int mlxc_array_copy_to(mlxc_array a, int dtype, void* dst, size_t nbytes);
 int mlxc_array_to_string(mlxc_array a, char* buffer, size_t capacity);
@@ -132,6 +134,8 @@ int mlxc_linspace(double start, double stop, int count, int dtype, mlxc_array* o
 
 int mlxc_reshape(mlxc_array a, const int32_t* shape, int ndim, mlxc_array* out);
 int mlxc_transpose(mlxc_array a, const int32_t* axes, int naxes, mlxc_array* out);
+/// The same values in row-major memory of their own (no copy when already so).
+int mlxc_contiguous(mlxc_array a, mlxc_array* out);
 int mlxc_squeeze(mlxc_array a, const int32_t* axes, int naxes, mlxc_array* out);
 int mlxc_expand_dims(mlxc_array a, const int32_t* axes, int naxes, mlxc_array* out);
 int mlxc_broadcast_to(mlxc_array a, const int32_t* shape, int ndim, mlxc_array* out);
