@@ -19,4 +19,35 @@ inline SgemmFunction sgemm() {
   return function;
 }
 
+/// While alive, OpenBLAS runs each product on the calling thread alone, so that a kernel's own
+/// threads can each run products of their own side by side (one core each, operands in that core's
+/// cache) instead of every product being split over all cores and joined. `available()` is false
+/// where the BLAS has no such control (Accelerate); the caller then runs its products one by one.
+/// Kernels run one at a time on MLX's CPU stream, so no other BLAS call sees the lowered count.
+class SingleThreadedBlas {
+ public:
+  static bool available() { return controls().set != nullptr && controls().get != nullptr; }
+
+  SingleThreadedBlas() : previous_(available() ? controls().get() : 1) {
+    if (previous_ > 1) controls().set(1);
+  }
+  ~SingleThreadedBlas() {
+    if (previous_ > 1) controls().set(previous_);
+  }
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+
+ private:
+  struct Controls {
+    void (*set)(int) = nullptr;
+    int (*get)() = nullptr;
+  };
+  static const Controls& controls() {
+    static const Controls found{reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")),
+                                reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"))};
+    return found;
+  }
+  int previous_;
+};
+
 }  // namespace cmlx

@@ -62,6 +62,10 @@ void cmlx::softmax_rows(const float* input, float* output, size_t rows, size_t l
                     [&](size_t begin, size_t end) { softmax_row_range(input, output, begin, end, length); });
 }
 
+void cmlx::softmax_rows_on_this_thread(const float* input, float* output, size_t rows, size_t length) {
+  softmax_row_range(input, output, 0, rows, length);
+}
+
 namespace {
 
 class LastAxisSoftmax : public mx::UnaryPrimitive {

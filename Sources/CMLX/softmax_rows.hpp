@@ -11,6 +11,9 @@ namespace cmlx {
 /// split over the machine's cores when there are enough rows.
 void softmax_rows(const float* input, float* output, size_t rows, size_t length);
 
+/// The same on the calling thread alone (for kernels that split their work over the cores already).
+void softmax_rows_on_this_thread(const float* input, float* output, size_t rows, size_t length);
+
 /// The softmax primitive over the last axis of `a` (as float32) on the CPU stream; its gradient
 /// comes from MLX ops.
 mlx::core::array cpu_softmax_last_axis(const mlx::core::array& a);
