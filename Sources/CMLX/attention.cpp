@@ -19,7 +19,6 @@
 #include "cpu_kernel.hpp"
 #include "definition_gradients.hpp"
 #include "internal.hpp"
-#include "parallel.hpp"
 #include "mlx/primitives.h"
 #include "softmax_rows.hpp"
 
@@ -86,7 +85,9 @@ void attention_forward(const float* q, const float* k, const float* v, float* ou
   const size_t blocks_per_head = (static_cast<size_t>(s.queries) + block - 1) / block;
   const size_t items = static_cast<size_t>(s.batch) * s.heads * blocks_per_head;
   const size_t score_elements = static_cast<size_t>(block) * s.keys;
-  auto run_items = [&](size_t begin, size_t end, bool spread_softmax) {
+  // Without BLAS thread control the items run one by one: the softmax then uses the cores itself.
+  const bool spread_softmax = !SingleThreadedBlas::available();
+  parallel_blas_products(items, [&](size_t begin, size_t end) {
     std::unique_ptr<float[]> scores(new float[score_elements]);
     for (size_t item = begin; item < end; ++item) {
       const int first = static_cast<int>(item % blocks_per_head) * block;
@@ -95,13 +96,7 @@ void attention_forward(const float* q, const float* k, const float* v, float* ou
       attend_block(q, k, v, out, s, image, head, first, std::min(block, s.queries - first), scores.get(),
                    spread_softmax);
     }
-  };
-  if (!SingleThreadedBlas::available()) {
-    run_items(0, items, true);  // each product spread over the cores by the BLAS itself
-    return;
-  }
-  SingleThreadedBlas one_core_per_product;
-  parallel_for(items, 1, [&](size_t begin, size_t end) { run_items(begin, end, false); });
+  });
 }
 
 /// [B, L, H·D] → [B, H, L, D] and back.

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "parallel.hpp"
+
 namespace cmlx {
 
 // cblas_sgemm of the BLAS libmlx uses (OpenBLAS on Linux after `make setup`, Accelerate on macOS),
@@ -49,5 +51,18 @@ class SingleThreadedBlas {
   }
   int previous_;
 };
+
+/// body(begin, end) over parts of [0, count) that run side by side on the cores, each part's BLAS
+/// products on its own core; where the BLAS cannot be kept to one thread, one part, whose products
+/// the BLAS spreads over the cores itself. Each item must be independent of the others.
+template <typename Body>
+void parallel_blas_products(size_t count, Body&& body) {
+  if (!SingleThreadedBlas::available()) {
+    if (count > 0) body(size_t{0}, count);
+    return;
+  }
+  SingleThreadedBlas one_core_per_product;
+  parallel_for(count, 1, body);
+}
 
 }  // namespace cmlx

@@ -237,9 +237,17 @@ void winograd_conv3x3_forward(const float* input, const float* weight, const flo
       parallel_for(count, kMinimumTilesPerThread, [&](size_t begin, size_t end) {
         transform_input(image, v, H, W, C, tiles_x, first, count, first + begin, first + end);
       });
-      for (int xi = 0; xi < kPoints; ++xi) {
-        gemm(kRowMajor, kNoTrans, kTrans, static_cast<int>(count), O, C, 1.0f, v + xi * count * C, C, u[xi], C, 0.0f,
-             m + xi * count * O, O);
+      auto products = [&](size_t begin, size_t end) {
+        for (size_t xi = begin; xi < end; ++xi) {
+          gemm(kRowMajor, kNoTrans, kTrans, static_cast<int>(count), O, C, 1.0f, v + xi * count * C, C, u[xi], C, 0.0f,
+               m + xi * count * O, O);
+        }
+      };
+      // Many tiles: the 36 products side by side, one core each. Few: each product over all cores.
+      if (count >= 256) {
+        parallel_blas_products(kPoints, products);
+      } else {
+        products(0, kPoints);
       }
       parallel_for(count, kMinimumTilesPerThread, [&](size_t begin, size_t end) {
         transform_output(m, bias, result, H, W, O, tiles_x, first, count, first + begin, first + end);
