@@ -53,8 +53,10 @@ final class WinogradConvolutionTests: XCTestCase {
 
     func testMatchesDirectConvolution() throws {
         // H and W not multiples of 4 (cropped border tiles), the fewest tiles the rule allows (16),
-        // channel counts that leave partial blocks of 16 in the transforms; with and without bias.
-        for (index, (shape, o, withBias)) in [([2, 18, 13, 8], 64, true), ([2, 18, 13, 70], 5, false), ([1, 13, 15, 64], 21, true)].enumerated() {
+        // channel counts that leave partial blocks of 16 in the transforms; with and without bias;
+        // and 272 tiles per image, whose 36 products run side by side on the cores.
+        let cases = [([2, 18, 13, 8], 64, true), ([2, 18, 13, 70], 5, false), ([1, 13, 15, 64], 21, true), ([2, 68, 64, 3], 64, true)]
+        for (index, (shape, o, withBias)) in cases.enumerated() {
             assertTakesWinograd(shape, outputChannels: o)
             let keys = try Random.split(try Random.key(UInt64(index)), count: 3)
             let x = try Random.normal(shape, key: keys[0])
