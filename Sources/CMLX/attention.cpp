@@ -19,6 +19,7 @@
 #include "cpu_kernel.hpp"
 #include "definition_gradients.hpp"
 #include "internal.hpp"
+#include "parallel.hpp"
 #include "mlx/primitives.h"
 #include "softmax_rows.hpp"
 
@@ -47,31 +48,40 @@ int score_block_rows(const AttentionShape& s) {
       std::clamp<size_t>(s.score_block_elements / std::max(1, s.keys), 1, static_cast<size_t>(std::max(1, s.queries))));
 }
 
-/// One (image, head, query block): scores = scale·Q Kᵀ into `scores`, the softmax in place (on the
-/// calling thread, or on all cores with `spread_softmax`), then out's block = scores V.
+/// One (image, head, query block): scores = scale·Q Kᵀ into `scores`; exp(scores − row max) in
+/// place (on the calling thread, or on all cores with `spread_softmax`); out's block = scores V,
+/// each row then divided by its exponentials' sum (the softmax's normalisation, applied to D values
+/// a row instead of S). `inverse_sums` holds one float per row.
 void attend_block(const float* q, const float* k, const float* v, float* out, const AttentionShape& s, int b, int h,
-                  int first, int rows, float* scores, bool spread_softmax) {
+                  int first, int rows, float* scores, float* inverse_sums, bool spread_softmax) {
   const int width = s.heads * s.head_width;
   const int column = h * s.head_width;
   const float* keys = k + static_cast<size_t>(b) * s.keys * width + column;
   const float* values = v + static_cast<size_t>(b) * s.keys * width + column;
-  const size_t row_offset = (static_cast<size_t>(b) * s.queries + first) * width + column;
+  float* block_out = out + (static_cast<size_t>(b) * s.queries + first) * width + column;
   auto gemm = sgemm();
-  gemm(kRowMajor, kNoTrans, kTrans, rows, s.keys, s.head_width, s.scale, q + row_offset, width, keys, width, 0.0f,
-       scores, s.keys);
-  auto softmax = spread_softmax ? softmax_rows : softmax_rows_on_this_thread;
-  if (s.causal) {
-    for (int row = 0; row < rows; ++row) {
-      float* scores_row = scores + static_cast<size_t>(row) * s.keys;
-      const int visible = visible_keys(s, first + row);
-      softmax(scores_row, scores_row, visible > 0 ? 1 : 0, visible);
+  gemm(kRowMajor, kNoTrans, kTrans, rows, s.keys, s.head_width, s.scale, q + (block_out - out), width, keys, width,
+       0.0f, scores, s.keys);
+  auto exponentials = [&](size_t begin, size_t end) {
+    for (size_t row = begin; row < end; ++row) {
+      float* scores_row = scores + row * s.keys;
+      const int visible = visible_keys(s, first + static_cast<int>(row));
+      inverse_sums[row] = 0.0f;  // a query that sees no key gets zeros
+      unnormalised_softmax_rows(scores_row, visible > 0 ? 1 : 0, visible, inverse_sums + row);
       std::fill(scores_row + visible, scores_row + s.keys, 0.0f);
     }
+  };
+  if (spread_softmax) {
+    parallel_for_rows(rows, s.keys, size_t{1} << 16, exponentials);
   } else {
-    softmax(scores, scores, rows, s.keys);
+    exponentials(0, rows);
   }
   gemm(kRowMajor, kNoTrans, kNoTrans, rows, s.head_width, s.keys, 1.0f, scores, s.keys, values, width, 0.0f,
-       out + row_offset, width);
+       block_out, width);
+  for (int row = 0; row < rows; ++row) {
+    float* out_row = block_out + static_cast<size_t>(row) * width;
+    for (int d = 0; d < s.head_width; ++d) out_row[d] *= inverse_sums[row];
+  }
 }
 
 /// q [B, L, H·D], k and v [B, S, H·D] → out [B, L, H·D]; float32, row-contiguous.
@@ -88,13 +98,13 @@ void attention_forward(const float* q, const float* k, const float* v, float* ou
   // Without BLAS thread control the items run one by one: the softmax then uses the cores itself.
   const bool spread_softmax = !SingleThreadedBlas::available();
   parallel_blas_products(items, [&](size_t begin, size_t end) {
-    std::unique_ptr<float[]> scores(new float[score_elements]);
+    std::unique_ptr<float[]> scores(new float[score_elements]), inverse_sums(new float[block]);
     for (size_t item = begin; item < end; ++item) {
       const int first = static_cast<int>(item % blocks_per_head) * block;
       const int head = static_cast<int>(item / blocks_per_head % s.heads);
       const int image = static_cast<int>(item / blocks_per_head / s.heads);
       attend_block(q, k, v, out, s, image, head, first, std::min(block, s.queries - first), scores.get(),
-                   spread_softmax);
+                   inverse_sums.get(), spread_softmax);
     }
   });
 }

@@ -19,37 +19,49 @@ using namespace cmlx;
 
 namespace {
 
-/// Rows [begin, end): maximum, exponentials, sum and scaling, each loop written with eight
-/// independent lanes so that it vectorises (a single running maximum or sum would not).
+/// y = exp(x − max x) over one row, and Σ y; x may equal y. Each loop runs eight independent lanes
+/// so that it vectorises (a single running maximum or sum would not); the sum is taken in the
+/// exponentials' pass.
+CMLX_VECTOR_KERNEL
+float row_exponentials(const float* x, float* y, size_t length) {
+  float lanes[8] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  size_t i = 0;
+  for (; i + 8 <= length; i += 8) {
+    for (int k = 0; k < 8; ++k) lanes[k] = x[i + k] > lanes[k] ? x[i + k] : lanes[k];
+  }
+  float maximum = -INFINITY;
+  for (; i < length; ++i) maximum = x[i] > maximum ? x[i] : maximum;
+  for (float value : lanes) maximum = value > maximum ? value : maximum;
+  float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  float total = 0;
+  // In place through one pointer: with two pointers that may overlap, the compiler falls back to
+  // scalar code when they do (the attention kernel works in place).
+  auto exponentials = [&](const float* source, float* target) {
+    size_t j = 0;
+    for (; j + 8 <= length; j += 8) {
+      for (int k = 0; k < 8; ++k) {
+        const float e = vector_friendly_expf(source[j + k] - maximum);
+        target[j + k] = e;
+        partial[k] += e;
+      }
+    }
+    for (; j < length; ++j) total += target[j] = vector_friendly_expf(source[j] - maximum);
+  };
+  if (x == y) {
+    exponentials(y, y);
+  } else {
+    exponentials(x, y);
+  }
+  for (float value : partial) total += value;
+  return total;
+}
+
+/// Rows [begin, end): exponentials, then scaled by their sum.
 CMLX_VECTOR_KERNEL
 void softmax_row_range(const float* input, float* output, size_t begin, size_t end, size_t length) {
   for (size_t row = begin; row < end; ++row) {
-    const float* x = input + row * length;
     float* y = output + row * length;
-    float lanes[8] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
-    size_t i = 0;
-    for (; i + 8 <= length; i += 8) {
-      for (int k = 0; k < 8; ++k) lanes[k] = x[i + k] > lanes[k] ? x[i + k] : lanes[k];
-    }
-    float maximum = -INFINITY;
-    for (; i < length; ++i) maximum = x[i] > maximum ? x[i] : maximum;
-    for (float value : lanes) maximum = value > maximum ? value : maximum;
-    // In place through one pointer: with two pointers that may overlap, the compiler falls back to
-    // scalar code when they do (the attention kernel works in place).
-    if (x == y) {
-      for (size_t j = 0; j < length; ++j) y[j] = vector_friendly_expf(y[j] - maximum);
-    } else {
-      for (size_t j = 0; j < length; ++j) y[j] = vector_friendly_expf(x[j] - maximum);
-    }
-    float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    i = 0;
-    for (; i + 8 <= length; i += 8) {
-      for (int k = 0; k < 8; ++k) partial[k] += y[i + k];
-    }
-    float total = 0;
-    for (; i < length; ++i) total += y[i];
-    for (float value : partial) total += value;
-    const float inverse = 1.0f / total;
+    const float inverse = 1.0f / row_exponentials(input + row * length, y, length);
     for (size_t j = 0; j < length; ++j) y[j] *= inverse;
   }
 }
@@ -62,8 +74,11 @@ void cmlx::softmax_rows(const float* input, float* output, size_t rows, size_t l
                     [&](size_t begin, size_t end) { softmax_row_range(input, output, begin, end, length); });
 }
 
-void cmlx::softmax_rows_on_this_thread(const float* input, float* output, size_t rows, size_t length) {
-  softmax_row_range(input, output, 0, rows, length);
+void cmlx::unnormalised_softmax_rows(float* rows_data, size_t rows, size_t length, float* inverse_sums) {
+  for (size_t row = 0; row < rows; ++row) {
+    float* y = rows_data + row * length;
+    inverse_sums[row] = 1.0f / row_exponentials(y, y, length);
+  }
 }
 
 namespace {

@@ -11,8 +11,10 @@ namespace cmlx {
 /// split over the machine's cores when there are enough rows.
 void softmax_rows(const float* input, float* output, size_t rows, size_t length);
 
-/// The same on the calling thread alone (for kernels that split their work over the cores already).
-void softmax_rows_on_this_thread(const float* input, float* output, size_t rows, size_t length);
+/// rows[r, :] = exp(rows[r, :] − max), in place on the calling thread, and inverse_sums[r] = 1 / Σ:
+/// softmax without its last pass, for a caller that scales a smaller product instead (attention
+/// scales P·V's rows, D values each, rather than P's, S each).
+void unnormalised_softmax_rows(float* rows, size_t count, size_t length, float* inverse_sums);
 
 /// The softmax primitive over the last axis of `a` (as float32) on the CPU stream; its gradient
 /// comes from MLX ops.
