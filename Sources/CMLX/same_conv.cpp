@@ -44,7 +44,8 @@ void same_conv_forward(const float* input, const float* weight, const float* bia
     }
   }
   // One product per image and tap: the same rows in every image give bit-identical results, so
-  // a picture's output does not depend on what else is in the batch (FM decodes [v; v̂] together).
+  // a picture's output does not depend on what else is in the batch (results reproducible across
+  // batch sizes; FM once decoded [v; v̂] in one batch and relied on it).
   const size_t max_offset = static_cast<size_t>(k - 1) * Wp + (k - 1);
   const int m = static_cast<int>(rows_per_image - max_offset);
   std::unique_ptr<float[]> full(new float[total_rows * O]);  // rows each image's first tap writes; the rest is never read

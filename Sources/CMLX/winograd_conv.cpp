@@ -251,7 +251,7 @@ void winograd_conv3x3_forward(const float* input, const float* weight, const flo
     const float* image = input + static_cast<size_t>(n) * H * W * C;
     float* result = output + static_cast<size_t>(n) * H * W * O;
     // One product per image and chunk, chunks cut the same way in every image: a picture's output
-    // is bit-identical wherever it sits in the batch (FM decodes [v; v̂] together and relies on it).
+    // is bit-identical wherever it sits in the batch (results reproducible across batch sizes).
     for (size_t first = 0; first < tiles; first += chunk) {
       const size_t count = std::min(chunk, tiles - first);
       parallel_for(count, kMinimumTilesPerThread, [&](size_t begin, size_t end) {

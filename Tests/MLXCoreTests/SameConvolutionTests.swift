@@ -73,8 +73,8 @@ final class SameConvolutionTests: XCTestCase {
 }
 
 extension SameConvolutionTests {
-    /// A picture's output does not depend on the rest of its batch (FM decodes [v; v̂] together and
-    /// relies on equal inputs giving equal features).
+    /// A picture's output does not depend on the rest of its batch (results reproducible across
+    /// batch sizes).
     func testEqualImagesInABatchGiveIdenticalOutputs() throws {
         let keys = try Random.split(try Random.key(11), count: 2)
         let x = try Random.normal([1, 16, 16, 32], key: keys[0])

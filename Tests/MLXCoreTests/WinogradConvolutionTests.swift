@@ -93,7 +93,7 @@ final class WinogradConvolutionTests: XCTestCase {
     }
 
     /// A picture's output does not depend on the rest of its batch: one sgemm per image, never rows
-    /// of two images in one product (FM decodes [v; v̂] together and relies on equal features).
+    /// of two images in one product (results reproducible across batch sizes).
     func testEqualImagesInABatchGiveIdenticalOutputs() throws {
         let keys = try Random.split(try Random.key(23), count: 3)
         let x = try Random.normal([1, 17, 22, 32], key: keys[0])
