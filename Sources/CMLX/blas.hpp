@@ -25,7 +25,9 @@ inline SgemmFunction sgemm() {
 /// threads can each run products of their own side by side (one core each, operands in that core's
 /// cache) instead of every product being split over all cores and joined. `available()` is false
 /// where the BLAS has no such control (Accelerate); the caller then runs its products one by one.
-/// Kernels run one at a time on MLX's CPU stream, so no other BLAS call sees the lowered count.
+/// The count is process-wide: a product another stream's thread runs meanwhile (ToyTrainer's
+/// look-ahead) runs on one core too, and overlapping guards restore the count when the first ends;
+/// either changes only speed, as OpenBLAS's products are correct at any thread count.
 class SingleThreadedBlas {
  public:
   static bool available() { return controls().set != nullptr && controls().get != nullptr; }
