@@ -58,10 +58,11 @@ void attend_block(const float* q, const float* k, const float* v, float* out, co
   const int column = h * s.head_width;
   const float* keys = k + static_cast<size_t>(b) * s.keys * width + column;
   const float* values = v + static_cast<size_t>(b) * s.keys * width + column;
-  float* block_out = out + (static_cast<size_t>(b) * s.queries + first) * width + column;
+  const size_t row_offset = (static_cast<size_t>(b) * s.queries + first) * width + column;  // same in q and out
+  float* block_out = out + row_offset;
   auto gemm = sgemm();
-  gemm(kRowMajor, kNoTrans, kTrans, rows, s.keys, s.head_width, s.scale, q + (block_out - out), width, keys, width,
-       0.0f, scores, s.keys);
+  gemm(kRowMajor, kNoTrans, kTrans, rows, s.keys, s.head_width, s.scale, q + row_offset, width, keys, width, 0.0f,
+       scores, s.keys);
   auto exponentials = [&](size_t begin, size_t end) {
     for (size_t row = begin; row < end; ++row) {
       float* scores_row = scores + row * s.keys;

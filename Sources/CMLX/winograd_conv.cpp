@@ -243,6 +243,7 @@ void winograd_conv3x3_forward(const float* input, const float* weight, const flo
   float* m = scratch.m.reserve(kPoints * chunk * O);
   // A thread costs more to start than it saves below ~16 tiles or ~8k kernels of work.
   constexpr size_t kMinimumTilesPerThread = 16;
+  constexpr size_t kMinimumRowsSideBySide = 256;  // rows (tiles) per product
   const size_t minimum_outputs_per_thread = std::max<size_t>(1, 8192 / static_cast<size_t>(C));
   parallel_for(O, minimum_outputs_per_thread,
                [&](size_t begin, size_t end) { transform_weights(weight, u, C, begin, end, C % kLanes == 0); });
@@ -263,8 +264,9 @@ void winograd_conv3x3_forward(const float* input, const float* weight, const flo
                m + xi * count * O, O);
         }
       };
-      // Many tiles: the 36 products side by side, one core each. Few: each product over all cores.
-      if (count >= 256) {
+      // Many tiles: the 36 products side by side, one core each. Few (the UNet's 16×16 and 32×32
+      // layers): each product over all cores, which measured faster there.
+      if (count >= kMinimumRowsSideBySide) {
         parallel_blas_products(kPoints, products);
       } else {
         products(0, kPoints);
