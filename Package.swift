@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Prior", targets: ["Prior"]),
+        .library(name: "Runs", targets: ["Runs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,12 +42,16 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["NN"]),
         // The latent diffusion prior (SPEC §2): LSD + feature matching + KL.
         .target(name: "Prior", dependencies: ["Diffusion"]),
-        // Application: optimise a latent or an RGB image with the prior (`latent-prior optimize`).
-        .target(name: "LatentOptimization", dependencies: ["Prior", "ImageIO"]),
-        // Application: the toy world — procedural scenes and the tiny default model trained on them.
-        .target(name: "ToyWorld", dependencies: ["Prior", "ImageIO"]),
-        // Application: text-to-3D — a latent radiance field optimised with the prior (Latent-NeRF, SJC).
-        .target(name: "TextTo3D", dependencies: ["Prior", "ImageIO", "Geometry", "LatentOptimization", "ToyWorld"]),
+        // What every application run needs: run folder, config.json, losses.csv, checkpoint + resume,
+        // the NaN guard, progress records, per-step randomness, cameras and view prompts.
+        .target(name: "Runs", dependencies: ["Prior", "ImageIO"]),
+        // Applications: each = configuration + the thing optimised + the prior, over Runs; none imports another.
+        // Optimise a latent or an RGB image with the prior (`latent-prior optimize`).
+        .target(name: "LatentOptimization", dependencies: ["Runs"]),
+        // The toy world: procedural scenes and the tiny default model trained on them.
+        .target(name: "ToyWorld", dependencies: ["Runs"]),
+        // Text-to-3D: a latent radiance field optimised with the prior (Latent-NeRF, SJC).
+        .target(name: "TextTo3D", dependencies: ["Runs", "Geometry"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
@@ -62,6 +67,7 @@ let package = Package(
                 "Diffusion",
                 "ImageIO",
                 "Prior",
+                "Runs",
                 "LatentOptimization",
                 "ToyWorld",
                 "TextTo3D",
@@ -73,6 +79,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "PriorTests", dependencies: ["Prior"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs"]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),

@@ -4,6 +4,7 @@ import ImageIO
 import MLXCore
 import NN
 import Prior
+import Runs
 
 /// The optimised tensor θ, as a module so Adam (and its checkpointed state) can update it.
 final class OptimizedTensor: Module {
@@ -11,55 +12,29 @@ final class OptimizedTensor: Module {
     init(_ value: MLXArray) { theta = Parameter(value) }
 }
 
-/// Per-step numbers reported to the progress display and losses.csv.
-public struct OptimizationStep {
-    public let step: Int
-    public let lsd: Float
-    public let fm: Float
-    public let kl: Float
-    public let timestep: Int
-    /// ‖g_LSD‖, ‖∂L_FM/∂v‖, ‖∂L_KL/∂v‖.
-    public let gradientNorms: [Float]
-}
-
 /// Optimises a latent (or an RGB image through the VAE encoder) so that the prior's loss falls:
 /// θ ← Adam(θ, ∂/∂θ of λ_LSD L_LSD + λ_FM L_FM + λ_KL L_KL at v = g(θ)).
-public final class LatentOptimizer {
+public final class LatentOptimizer: OptimizedSystem {
     public let configuration: OptimizationConfiguration
     let pipeline: StableDiffusion
     let prior: LatentDiffusionPrior
-    let run: RunFolder
+    let run: OptimizationRun<OptimizationConfiguration>
     let tensor: OptimizedTensor
     let adam: Adam
     let conditioning: TextConditioning
-    public private(set) var completedSteps = 0
-    static let lossLogHeader = "step,t,lsd,fm,kl,grad_norm_lsd,grad_norm_fm,grad_norm_kl"
 
-    public init(configuration: OptimizationConfiguration, pipeline: StableDiffusion, run: RunFolder, resume: Bool) throws {
-        guard !configuration.prompt.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw RunError.invalidSetting("the prompt is empty")
-        }
-        guard configuration.iterations > 0 else { throw RunError.invalidSetting("--iterations must be positive, got \(configuration.iterations)") }
-        guard configuration.learningRate > 0, configuration.learningRate.isFinite else {
-            throw RunError.invalidSetting("--lr must be a positive number, got \(configuration.learningRate)")
-        }
-        guard configuration.saveEvery > 0 else { throw RunError.invalidSetting("--save-every must be positive, got \(configuration.saveEvery)") }
-        self.configuration = configuration
+    public var completedSteps: Int { run.completedSteps }
+
+    public init(configuration: OptimizationConfiguration, pipeline: StableDiffusion, run folder: RunFolder, resume: Bool) throws {
+        self.configuration = try configuration.validated()
         self.pipeline = pipeline
-        self.run = run
-        prior = try LatentDiffusionPrior(unet: pipeline.unet, vae: pipeline.vae, schedule: pipeline.schedule, configuration: configuration.prior)
-        let embeddings = try pipeline.prompts.encode([configuration.prompt, configuration.negativePrompt])
-        conditioning = TextConditioning(conditional: try embeddings.sliced(axis: 0, 0..<1),
-                                        unconditional: try embeddings.sliced(axis: 0, 1..<2))
+        prior = try LatentDiffusionPrior(pipeline: pipeline, configuration: configuration.prior)
+        conditioning = try TextConditioning(prompt: configuration.prompt, negativePrompt: configuration.negativePrompt, encoder: pipeline.prompts)
         adam = Adam(learningRate: configuration.learningRate)
         tensor = OptimizedTensor(try LatentOptimizer.initialTheta(configuration, pipeline: pipeline))
-        if resume && run.hasCheckpoint {
-            try restore()
-        } else {
-            try run.writeJSON(configuration, to: "config.json")
-            try? FileManager.default.removeItem(atPath: run.file("losses.csv"))
-            try run.appendLine(LatentOptimizer.lossLogHeader, to: "losses.csv")
-        }
+        run = try OptimizationRun(configuration: configuration, folder: folder, command: "optimize",
+                                  logColumns: OptimizationStep.logColumns, resume: resume)
+        try run.restore(self)
     }
 
     private static func initialTheta(_ c: OptimizationConfiguration, pipeline: StableDiffusion) throws -> MLXArray {
@@ -88,40 +63,26 @@ public final class LatentOptimizer {
         }
     }
 
-    /// Runs the remaining iterations; `report` sees every step. Checkpoints every `saveEvery`
-    /// steps and at the end; a non-finite loss stops the run before it touches the checkpoint.
+    /// Runs the remaining iterations; `report` sees every step. Checkpoints (with a snapshot) every
+    /// `saveEvery` steps and at the end; a non-finite loss stops the run before it touches the checkpoint.
     public func optimize(report: (OptimizationStep) -> Void) throws {
-        var lastCheckpoint: Int? = run.hasCheckpoint ? completedSteps : nil
-        while completedSteps < configuration.iterations {
-            let step = completedSteps + 1
-            let theta = tensor.theta.value
-            let key = try Random.key(configuration.seed &+ 0x9E37_79B9 &* UInt64(step))
-            let progress = Float(step - 1) / Float(max(configuration.iterations - 1, 1))
-            let (v, pullback) = try latentsWithPullback(theta)
-            let evaluation = try prior.evaluate(latents: v, conditioning: conditioning, key: key, progress: progress)
-            let cotangent = try evaluation.totalGradient(prior.configuration)
-            let gradient = try pullback(cotangent)
-            let values = try [evaluation.lsdLoss, evaluation.fmLoss ?? MLXArray(Float(0)), evaluation.klLoss ?? MLXArray(Float(0)),
-                              square(gradient).sum()] + evaluation.gradientNorms()
-            try eval(values)
-            let numbers = try values.map { try $0.item(Float.self) }
-            for (name, value) in zip(["the LSD loss", "the feature-matching loss", "the KL loss", "the gradient"], numbers) where !value.isFinite {
-                throw RunError.nonFinite(step: step, term: name, lastCheckpointStep: lastCheckpoint)
-            }
-            try adam.update(tensor, gradients: ["theta": gradient])
-            completedSteps = step
-            let record = OptimizationStep(step: step, lsd: numbers[0], fm: numbers[1], kl: numbers[2], timestep: evaluation.timesteps[0],
-                                          gradientNorms: Array(numbers[4...6]))
-            let norms = record.gradientNorms.map { "\($0)" }.joined(separator: ",")
-            try run.appendLine("\(step),\(record.timestep),\(record.lsd),\(record.fm),\(record.kl),\(norms)", to: "losses.csv")
-            report(record)
-            if step % configuration.saveEvery == 0 || step == configuration.iterations {
-                try saveSnapshot(name: "snapshots/step-\(String(format: "%06d", step)).png")
-                try checkpoint()
-                lastCheckpoint = step
-            }
-        }
-        try saveSnapshot(name: "final.png")
+        try run.execute(self, report: report)
+    }
+
+    public func step(_ context: StepContext) throws -> OptimizationStep {
+        let theta = tensor.theta.value
+        let (v, pullback) = try latentsWithPullback(theta)
+        let evaluation = try prior.evaluate(latents: v, conditioning: conditioning, key: context.key(), progress: context.progress)
+        let cotangent = try evaluation.totalGradient(prior.configuration)
+        let gradient = try pullback(cotangent)
+        let values = try [evaluation.lsdLoss, evaluation.fmLoss ?? MLXArray(Float(0)), evaluation.klLoss ?? MLXArray(Float(0)),
+                          square(gradient).sum()] + evaluation.gradientNorms()
+        try eval(values)
+        let numbers = try values.map { try $0.item(Float.self) }
+        try context.requireFinite(Array(zip(["the LSD loss", "the feature-matching loss", "the KL loss", "the gradient"], numbers)))
+        try adam.update(tensor, gradients: ["theta": gradient])
+        return OptimizationStep(step: context.step, lsd: numbers[0], fm: numbers[1], kl: numbers[2], timestep: evaluation.timesteps[0],
+                                gradientNorms: Array(numbers[4...6]))
     }
 
     /// v and the map from ∂L/∂v to ∂L/∂θ.
@@ -139,27 +100,26 @@ public final class LatentOptimizer {
     public func saveSnapshot(name: String) throws {
         let v = try latents(tensor.theta.value)
         let image = try pipeline.vae.decode((v / pipeline.vae.scalingFactor).asType(pipeline.vae.parameterDType))
-        try PNG.write(try RGBImage(image.index(0).asType(.float32)), to: run.file(name))
+        try PNG.write(try RGBImage(image.index(0).asType(.float32)), to: run.folder.file(name))
     }
 
-    private func checkpoint() throws {
-        try RunCheckpoint(step: completedSteps, configuration: configuration,
-                          groups: ["adam": adam.state(), "tensor": ["theta": tensor.theta.value]]).save(to: run.checkpointPath)
+    public func willCheckpoint(step: Int, in folder: RunFolder) throws {
+        try saveSnapshot(name: "snapshots/step-\(String(format: "%06d", step)).png")
     }
 
-    private func restore() throws {
-        let path = run.checkpointPath
-        let saved = try RunCheckpoint<OptimizationConfiguration>.load(from: path, command: "optimize")
-        guard configuration.isResumable(from: saved.configuration) else {
-            throw RunError.incompatibleCheckpoint(path: path, reason: "it was made with another configuration (see config.json there)")
-        }
-        guard let theta = saved.groups["tensor"]?["theta"], theta.shape == tensor.theta.value.shape else {
+    public func didFinish(in folder: RunFolder) throws {
+        try saveSnapshot(name: "final.png")
+    }
+
+    public func checkpointGroups() throws -> [String: [String: MLXArray]] {
+        ["adam": try adam.state(), "tensor": ["theta": tensor.theta.value]]
+    }
+
+    public func restore(_ groups: [String: [String: MLXArray]], from path: String) throws {
+        guard let theta = groups["tensor"]?["theta"], theta.shape == tensor.theta.value.shape else {
             throw RunError.incompatibleCheckpoint(path: path, reason: "its tensor 'theta' is missing or has another shape")
         }
         tensor.theta.value = theta
-        try adam.restore(saved.groups["adam"] ?? [:])
-        completedSteps = saved.step
-        try run.writeJSON(configuration, to: "config.json")
-        try run.truncateLog("losses.csv", after: saved.step, header: LatentOptimizer.lossLogHeader)
+        try adam.restore(groups["adam"] ?? [:])
     }
 }

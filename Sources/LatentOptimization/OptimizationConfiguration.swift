@@ -1,8 +1,9 @@
 import Prior
+import Runs
 
 /// A `latent-prior optimize` run: the shortest path from a prompt to a picture with the prior.
 /// Written to the run folder as config.json; a resumed run must match it.
-public struct OptimizationConfiguration: Codable, Equatable, Sendable {
+public struct OptimizationConfiguration: RunConfiguration {
     public enum Parameterization: String, Codable, CaseIterable, Sendable {
         /// θ = v, the (scaled) latent itself.
         case latent
@@ -29,10 +30,17 @@ public struct OptimizationConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Everything but the iteration count must match for a resume (a run may be extended).
-    func isResumable(from other: OptimizationConfiguration) -> Bool {
-        var a = self, b = other
-        a.iterations = 0
-        b.iterations = 0
-        return a == b
+    public var resumableSettingsCleared: OptimizationConfiguration {
+        var c = self
+        c.iterations = 0
+        return c
+    }
+
+    public func validated() throws -> OptimizationConfiguration {
+        try validatedRunSettings()
+        guard learningRate > 0, learningRate.isFinite else {
+            throw RunError.invalidSetting("--lr must be a positive number, got \(learningRate)")
+        }
+        return self
     }
 }

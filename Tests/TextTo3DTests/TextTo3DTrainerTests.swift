@@ -1,6 +1,6 @@
 import Diffusion
 import Foundation
-import LatentOptimization
+import Runs
 import MLXCore
 import Prior
 import XCTest

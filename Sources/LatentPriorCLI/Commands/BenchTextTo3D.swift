@@ -1,7 +1,6 @@
 import ArgumentParser
 import Diffusion
 import Foundation
-import LatentOptimization
 import MLXCore
 import TextTo3D
 

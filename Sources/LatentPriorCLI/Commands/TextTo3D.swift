@@ -1,7 +1,6 @@
 import ArgumentParser
 import Diffusion
 import Foundation
-import LatentOptimization
 import TextTo3D
 
 extension TextTo3DConfiguration.Backbone: ExpressibleByArgument {}
@@ -18,18 +17,6 @@ struct TextTo3DCommand: ParsableCommand {
         views/ (decoded renders around the object), views.png, turntable.gif (and turntable.mp4 when ffmpeg is installed), \
         mesh.obj and mesh.ply (marching tetrahedra on the density, vertex colours).
         """)
-
-    @Option(help: "What the object should be.")
-    var prompt: String
-
-    @Option(help: "Run folder.")
-    var output: String
-
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
-
-    @Option(help: "The unconditional prompt for guidance.")
-    var negativePrompt = ""
 
     @Option(help: "Field backbone: hashgrid (Instant-NGP encoding + MLP) or voxel (dense grid, SJC).")
     var backbone: TextTo3DConfiguration.Backbone = .hashgrid
@@ -67,8 +54,7 @@ struct TextTo3DCommand: ParsableCommand {
     @Option(help: "Density iso-level of the mesh.")
     var meshThreshold = defaults.meshDensityThreshold
 
-    @Flag(help: "Continue from the run folder's checkpoint.")
-    var resume = false
+    @OptionGroup var runOptions: RunOptions
 
     @OptionGroup var prior: PriorOptions
 
@@ -76,8 +62,8 @@ struct TextTo3DCommand: ParsableCommand {
 
     func run() throws {
         try deviceOption.apply()
-        var configuration = TextTo3DConfiguration(prompt: prompt, model: DefaultModel.resolve(model))
-        configuration.negativePrompt = negativePrompt
+        var configuration = TextTo3DConfiguration(prompt: "", model: "")
+        runOptions.apply(to: &configuration, prior: prior, command: "text-to-3d")
         configuration.backbone = backbone
         configuration.iterations = iterations
         configuration.learningRate = learningRate
@@ -91,18 +77,12 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.saveEvery = saveEvery
         configuration.meshResolution = meshResolution
         configuration.meshDensityThreshold = meshThreshold
-        configuration.prior = prior.configuration(defaultGuidance: DefaultModel.recommendedGuidance(
-            command: "text-to-3d", model: configuration.model, otherwise: 100), defaults: configuration.prior)
         _ = try configuration.validated()
-        let run = try RunFolder(path: output)
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: configuration.model))
-        let trainer = try TextTo3DTrainer(configuration: configuration, pipeline: pipeline, run: run, resume: resume)
-        if trainer.completedSteps > 0 { print("resuming at iteration \(trainer.completedSteps) of \(iterations)") }
+        let folder = try runOptions.runFolder()
+        let trainer = try TextTo3DTrainer(configuration: configuration, pipeline: runOptions.pipeline(for: configuration), run: folder,
+                                          resume: runOptions.resume)
         let start = Date()
-        let progress = ProgressBar(total: iterations, label: "text-to-3d")
-        try trainer.train { step in
-            progress.update(step: step.step, values: ["lsd": step.lsd, "fm": step.fm, "kl": step.kl, "opacity": step.sparsity])
-        }
+        try runWithProgress(label: "text-to-3d", completed: trainer.completedSteps, total: iterations) { try trainer.train(report: $0) }
         let seconds = Date().timeIntervalSince(start)
         print("writing views, turntable and mesh…")
         let outputs = try trainer.writeOutputs()

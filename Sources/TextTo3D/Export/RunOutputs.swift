@@ -1,7 +1,7 @@
 import Foundation
 import Geometry
 import ImageIO
-import LatentOptimization
+import Runs
 
 /// Where a finished (or checkpointed) text-to-3D run's pictures and mesh went.
 public struct TextTo3DOutputs {
@@ -26,22 +26,22 @@ extension TextTo3DTrainer {
     /// turntable.gif (+ .mp4 with ffmpeg), mesh.obj and mesh.ply (vertex colours).
     public func writeOutputs() throws -> TextTo3DOutputs {
         let viewer = self.viewer
-        try FileManager.default.createDirectory(atPath: run.file("views"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: run.folder.file("views"), withIntermediateDirectories: true)
         let views = try viewer.circle(configuration.views)
         var viewPaths: [String] = []
         for (index, view) in views.enumerated() {
-            let path = run.file(String(format: "views/view-%02d-azimuth-%03d.png", index, Int(view.camera.azimuth.rounded())))
+            let path = run.folder.file(String(format: "views/view-%02d-azimuth-%03d.png", index, Int(view.camera.azimuth.rounded())))
             try PNG.write(view.image, to: path)
             viewPaths.append(path)
         }
-        try PNG.write(imageGrid(views.map(\.image), columns: min(views.count, 8)), to: run.file("views.png"))
+        try PNG.write(imageGrid(views.map(\.image), columns: min(views.count, 8)), to: run.folder.file("views.png"))
 
         // Frames at least 256 pixels wide: the toy model decodes 64-pixel pictures.
         let frames = try viewer.circle(configuration.turntableFrames).map(\.image).map { image -> RGBImage in
             let scale = max(1, Int((256 / Double(image.width)).rounded(.up)))
             return scale == 1 ? image : image.resized(width: image.width * scale, height: image.height * scale)
         }
-        let mp4 = try TurntableVideo.write(frames, gifPath: run.file("turntable.gif"), mp4Path: run.file("turntable.mp4"))
+        let mp4 = try TurntableVideo.write(frames, gifPath: run.folder.file("turntable.gif"), mp4Path: run.folder.file("turntable.mp4"))
 
         // Colour from what the views show; the fitted latent map covers what no view sees. More
         // views (from above and below too) than the turntable's circle reach more of the surface.
@@ -59,11 +59,11 @@ extension TextTo3DTrainer {
         }
         var meshPaths: (String, String)?
         if !mesh.triangles.isEmpty {
-            try mesh.writeOBJ(to: run.file("mesh.obj"))
-            try mesh.writePLY(to: run.file("mesh.ply"))
-            meshPaths = (run.file("mesh.obj"), run.file("mesh.ply"))
+            try mesh.writeOBJ(to: run.folder.file("mesh.obj"))
+            try mesh.writePLY(to: run.folder.file("mesh.ply"))
+            meshPaths = (run.folder.file("mesh.obj"), run.folder.file("mesh.ply"))
         }
-        return TextTo3DOutputs(views: viewPaths, viewGrid: run.file("views.png"), turntableGIF: run.file("turntable.gif"),
+        return TextTo3DOutputs(views: viewPaths, viewGrid: run.folder.file("views.png"), turntableGIF: run.folder.file("turntable.gif"),
                                turntableMP4: mp4, mesh: meshPaths, meshTriangles: mesh.triangles.count)
     }
 }

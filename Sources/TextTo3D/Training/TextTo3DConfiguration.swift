@@ -1,8 +1,9 @@
 import Prior
+import Runs
 
 /// A `latent-prior text-to-3d` run, written to the run folder as config.json; a resumed run must
 /// match it in everything but the iteration count.
-public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
+public struct TextTo3DConfiguration: RunConfiguration {
     public enum Backbone: String, Codable, CaseIterable, Sendable {
         /// Instant-NGP hash grid + MLP (Latent-NeRF).
         case hashgrid
@@ -11,14 +12,7 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
     }
 
     /// A closed interval of camera parameters to draw uniformly from.
-    public struct Range: Codable, Equatable, Sendable {
-        public var lower: Float
-        public var upper: Float
-        public init(_ lower: Float, _ upper: Float) {
-            self.lower = lower
-            self.upper = upper
-        }
-    }
+    public typealias Range = UniformRange
 
     public var prompt: String
     public var negativePrompt = ""
@@ -68,11 +62,9 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
     /// Checks the settings a user can get wrong; messages name the option.
     public func validated() throws -> TextTo3DConfiguration {
         func fail(_ message: String) -> Error { FieldError.invalidSetting(message) }
-        guard !prompt.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("the prompt is empty") }
-        guard iterations > 0 else { throw fail("--iterations must be positive, got \(iterations)") }
+        try validatedRunSettings()
         guard learningRate > 0, learningRate.isFinite else { throw fail("--lr must be a positive number, got \(learningRate)") }
         guard samplesPerRay > 0 else { throw fail("--samples-per-ray must be positive, got \(samplesPerRay)") }
-        guard saveEvery > 0 else { throw fail("--save-every must be positive, got \(saveEvery)") }
         guard views > 0, turntableFrames > 0 else { throw fail("--views and --turntable-frames must be positive") }
         guard meshResolution >= 8 else { throw fail("--mesh-resolution must be at least 8, got \(meshResolution)") }
         guard bound > 0 else { throw fail("the scene bound must be positive, got \(bound)") }
@@ -88,23 +80,14 @@ public struct TextTo3DConfiguration: Codable, Equatable, Sendable {
         return self
     }
 
-    /// The settings whose change makes a checkpoint unusable (all but the iteration count and
-    /// the output settings).
-    func isResumable(from other: TextTo3DConfiguration) -> Bool {
-        differences(from: other).isEmpty
+    /// The training cameras' distribution.
+    public var cameras: CameraSampler {
+        CameraSampler(seed: seed, radius: radius, elevation: elevation, fieldOfView: fieldOfView)
     }
 
-    /// Names of the settings that differ from `other`, ignoring those a resumed run may change.
-    func differences(from other: TextTo3DConfiguration) -> [String] {
-        let a = trainingSettings, b = other.trainingSettings
-        guard a != b else { return [] }
-        return zip(Mirror(reflecting: a).children, Mirror(reflecting: b).children).compactMap { left, right in
-            "\(left.value)" == "\(right.value)" ? nil : left.label
-        }
-    }
-
-    /// This configuration with the iteration count and the output settings blanked.
-    private var trainingSettings: TextTo3DConfiguration {
+    /// This configuration with the iteration count and the output settings blanked: what remains
+    /// must match a checkpoint for a resume.
+    public var resumableSettingsCleared: TextTo3DConfiguration {
         var c = self
         c.iterations = 0
         c.saveEvery = 0

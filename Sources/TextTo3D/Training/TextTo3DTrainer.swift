@@ -1,22 +1,9 @@
 import Diffusion
 import Foundation
-import LatentOptimization
 import MLXCore
 import NN
 import Prior
-import ToyWorld
-
-/// Per-iteration numbers for the progress display and losses.csv.
-public struct TextTo3DStep {
-    public let step: Int
-    public let timestep: Int
-    public let view: ViewDirection
-    public let lsd: Float
-    public let fm: Float
-    public let kl: Float
-    public let opacityEntropy: Float
-    public let sparsity: Float
-}
+import Runs
 
 /// What a text-to-3D run optimises: the field and the latent background behind it. The background
 /// is learnt (from the latent of a white picture) because a small VAE's latents are not local:
@@ -35,7 +22,7 @@ public final class Scene: Module {
 /// resolution from random cameras, optimised with the prior (LSD + FM + KL) and opacity
 /// regularisers. Each iteration renders one view, evaluates the prior on it, and pulls
 /// λ_LSD g_LSD + λ_FM ∂L_FM/∂v + λ_KL ∂L_KL/∂v back through the renderer into the field.
-public final class TextTo3DTrainer {
+public final class TextTo3DTrainer: OptimizedSystem {
     public let configuration: TextTo3DConfiguration
     public let pipeline: StableDiffusion
     public let scene: Scene
@@ -43,19 +30,18 @@ public final class TextTo3DTrainer {
     let prior: LatentDiffusionPrior
     let prompts: ViewPrompts
     let cameras: CameraSampler
-    let run: RunFolder
+    let run: OptimizationRun<TextTo3DConfiguration>
     let adam: Adam
-    public private(set) var completedSteps = 0
-    static let lossLogHeader = "step,t,view,lsd,fm,kl,opacity_entropy,sparsity"
 
-    public init(configuration: TextTo3DConfiguration, pipeline: StableDiffusion, run: RunFolder, resume: Bool) throws {
+    public var completedSteps: Int { run.completedSteps }
+
+    public init(configuration: TextTo3DConfiguration, pipeline: StableDiffusion, run folder: RunFolder, resume: Bool) throws {
         self.configuration = try configuration.validated()
         self.pipeline = pipeline
-        self.run = run
-        prior = try LatentDiffusionPrior(unet: pipeline.unet, vae: pipeline.vae, schedule: pipeline.schedule, configuration: configuration.prior)
+        prior = try LatentDiffusionPrior(pipeline: pipeline, configuration: configuration.prior)
         prompts = try ViewPrompts(prompt: configuration.prompt, negativePrompt: configuration.negativePrompt,
                                   viewDependent: configuration.viewDependentPrompts, encoder: pipeline.prompts)
-        cameras = CameraSampler(configuration: configuration)
+        cameras = configuration.cameras
         scene = Scene(field: try Self.makeField(configuration, channels: pipeline.unet.configuration.inChannels),
                       background: try Self.whiteBackground(pipeline))
         if !configuration.learnBackground { scene.setFrozen(true, prefixes: ["background"]) }
@@ -64,13 +50,9 @@ public final class TextTo3DTrainer {
         adam.learningRateMultipliers = ["field.encoding.": configuration.gridLearningRateMultiplier,
                                         "field.grid.": configuration.gridLearningRateMultiplier,
                                         "background": configuration.backgroundLearningRateMultiplier]
-        if resume && run.hasCheckpoint {
-            try restore()
-        } else {
-            try run.writeJSON(configuration, to: "config.json")
-            try? FileManager.default.removeItem(atPath: run.file("losses.csv"))
-            try run.appendLine(Self.lossLogHeader, to: "losses.csv")
-        }
+        run = try OptimizationRun(configuration: configuration, folder: folder, command: "text-to-3d",
+                                  logColumns: TextTo3DStep.logColumns, resume: resume)
+        try run.restore(self)
     }
 
     static func makeField(_ c: TextTo3DConfiguration, channels: Int) throws -> LatentField {
@@ -100,30 +82,17 @@ public final class TextTo3DTrainer {
     /// Runs the remaining iterations, checkpointing every `saveEvery` and at the end. A non-finite
     /// loss or gradient stops the run before the field changes, naming the term.
     public func train(report: (TextTo3DStep) -> Void) throws {
-        var lastCheckpoint: Int? = run.hasCheckpoint ? completedSteps : nil
-        while completedSteps < configuration.iterations {
-            let step = completedSteps + 1
-            let record = try iteration(step, lastCheckpoint: lastCheckpoint)
-            completedSteps = step
-            try run.appendLine([step, record.timestep].map(String.init).joined(separator: ",") + ",\(record.view.rawValue),"
-                + [record.lsd, record.fm, record.kl, record.opacityEntropy, record.sparsity].map { "\($0)" }.joined(separator: ","),
-                to: "losses.csv")
-            report(record)
-            if step % configuration.saveEvery == 0 || step == configuration.iterations {
-                try checkpoint()
-                lastCheckpoint = step
-            }
-        }
+        try run.execute(self, report: report)
     }
 
-    private func iteration(_ step: Int, lastCheckpoint: Int?) throws -> TextTo3DStep {
+    public func step(_ context: StepContext) throws -> TextTo3DStep {
+        let step = context.step
         let camera = cameras.camera(step: step)
         let samples = try renderer.samples(camera: camera, width: latentSize, height: latentSize, bound: field.bound,
                                            jitter: cameras.jitter(step: step))
         let view = try renderer.render(field, samples: samples, width: latentSize, height: latentSize, background: scene.background.value)
-        let progress = Float(step - 1) / Float(max(configuration.iterations - 1, 1))
-        let key = try Random.key(configuration.seed &+ 0x9E37_79B9 &* UInt64(step))
-        let evaluation = try prior.evaluate(latents: view.latents, conditioning: prompts.conditioning(for: camera), key: key, progress: progress)
+        let evaluation = try prior.evaluate(latents: view.latents, conditioning: prompts.conditioning(for: camera), key: context.key(),
+                                            progress: context.progress)
         let cotangent = try stopGradient(evaluation.totalGradient(prior.configuration))
 
         // ∂/∂θ of ⟨sg(g), v(θ)⟩ + regularisers: its gradient is the prior's cotangent pulled back.
@@ -141,9 +110,7 @@ public final class TextTo3DTrainer {
         try eval(values)
         let numbers = try values.map { try $0.item(Float.self) }
         let names = ["the LSD loss", "the feature-matching loss", "the KL loss", "the opacity entropy", "the sparsity term", "the field's gradient"]
-        for (name, value) in zip(names, numbers) where !value.isFinite {
-            throw RunError.nonFinite(step: step, term: name, lastCheckpointStep: lastCheckpoint)
-        }
+        try context.requireFinite(Array(zip(names, numbers)))
         try adam.update(scene, gradients: gradients)
         return TextTo3DStep(step: step, timestep: evaluation.timesteps[0], view: camera.viewDirection, lsd: numbers[0], fm: numbers[1],
                             kl: numbers[2], opacityEntropy: numbers[3], sparsity: numbers[4])
@@ -151,21 +118,12 @@ public final class TextTo3DTrainer {
 
     // MARK: checkpoints
 
-    private func checkpoint() throws {
-        try RunCheckpoint(step: completedSteps, configuration: configuration,
-                          groups: ["adam": adam.state(), "scene": scene.weightsInFileLayout()]).save(to: run.checkpointPath)
+    public func checkpointGroups() throws -> [String: [String: MLXArray]] {
+        ["adam": try adam.state(), "scene": try scene.weightsInFileLayout()]
     }
 
-    private func restore() throws {
-        let path = run.checkpointPath
-        let saved = try RunCheckpoint<TextTo3DConfiguration>.load(from: path, command: "text-to-3d")
-        let differences = configuration.differences(from: saved.configuration)
-        guard differences.isEmpty else {
-            throw RunError.incompatibleCheckpoint(path: path, reason: "it was made with other settings: \(differences.joined(separator: ", ")) differ (see config.json there)")
-        }
-        try scene.load(weights: saved.groups["scene"] ?? [:], source: path)
-        try adam.restore(saved.groups["adam"] ?? [:])
-        completedSteps = saved.step
-        try run.truncateLog("losses.csv", after: saved.step, header: Self.lossLogHeader)
+    public func restore(_ groups: [String: [String: MLXArray]], from path: String) throws {
+        try scene.load(weights: groups["scene"] ?? [:], source: path)
+        try adam.restore(groups["adam"] ?? [:])
     }
 }

@@ -1,6 +1,7 @@
 import Diffusion
 import ImageIO
 import MLXCore
+import Runs
 
 /// Text-to-image quality of a toy model: one sample per colour × shape prompt (fixed seeds),
 /// judged by `ToyWorldJudge`. SPEC §4 asks for the prompted colour in ≥ 90% of samples and the

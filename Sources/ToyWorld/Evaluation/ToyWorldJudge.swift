@@ -1,4 +1,5 @@
 import ImageIO
+import Runs
 
 /// Checks whether a picture shows the prompted toy-world object, without any learned model:
 /// - colour: each object pixel (far enough from the white background) votes for the toy colour

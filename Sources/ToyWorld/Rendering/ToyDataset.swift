@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import MLXCore
+import Runs
 
 /// The toy world's training data: sample i of a seed is a fixed random scene (shape, colour, camera
 /// with azimuth 0–360°, elevation −10…60°), its render and its caption (with a view suffix on half
@@ -45,19 +46,4 @@ public func renderCatalogue(camera: ToyCamera = ToyCamera(azimuth: 30, elevation
         ToyShape.allCases.map { renderer.render(ToyScene(shape: $0, colour: colour, camera: camera)).image }
     }
     return imageGrid(images, columns: ToyShape.allCases.count)
-}
-
-/// SplitMix64: a tiny seeded generator, identical on every platform.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

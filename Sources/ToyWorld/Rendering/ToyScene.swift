@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 
 /// The primitives of the toy world.
 public enum ToyShape: String, CaseIterable, Codable, Sendable {
@@ -22,21 +23,14 @@ public enum ToyColour: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// A camera on a sphere around the origin, looking at it. Azimuth 0° is the front (+z), angles in degrees.
-public struct ToyCamera: Codable, Equatable, Sendable {
-    public var azimuth: Float
-    public var elevation: Float
-    public var radius: Float = 3.2
-    public var fieldOfView: Float = 40
+/// The toy world's cameras follow the project's orbit-camera convention (azimuth 0° is the front,
+/// +z; angles in degrees), at the training distance and field of view unless told otherwise.
+public typealias ToyCamera = OrbitCamera
 
+extension OrbitCamera {
+    /// A toy-world camera: radius 3.2, field of view 40°.
     public init(azimuth: Float, elevation: Float) {
-        self.azimuth = azimuth
-        self.elevation = elevation
-    }
-
-    public var position: SIMD3<Float> {
-        let a = azimuth * .pi / 180, e = elevation * .pi / 180
-        return SIMD3(radius * cos(e) * sin(a), radius * sin(e), radius * cos(e) * cos(a))
+        self.init(azimuth: azimuth, elevation: elevation, radius: 3.2, fieldOfView: 40)
     }
 }
 
@@ -57,27 +51,5 @@ public struct ToyScene: Codable, Equatable, Sendable {
         let article = colour == .orange ? "an" : "a"
         let base = "\(article) \(colour.rawValue) \(shape.rawValue)"
         return withView ? base + ", " + ViewDirection(azimuth: camera.azimuth, elevation: camera.elevation).rawValue + " view" : base
-    }
-}
-
-/// DreamFusion's view-dependent prompt suffix: overhead above 60° elevation... here above 40°
-/// (the toy cameras stop at 60°), otherwise front within ±45° of azimuth 0, back within ±45° of
-/// 180, side elsewhere. Shared with text-to-3D's view-dependent prompts.
-public enum ViewDirection: String, CaseIterable, Codable, Sendable {
-    case front, side, back, overhead
-
-    public init(azimuth: Float, elevation: Float) {
-        if elevation > 40 {
-            self = .overhead
-            return
-        }
-        let a = (azimuth.truncatingRemainder(dividingBy: 360) + 360).truncatingRemainder(dividingBy: 360)
-        if a < 45 || a >= 315 {
-            self = .front
-        } else if a >= 135 && a < 225 {
-            self = .back
-        } else {
-            self = .side
-        }
     }
 }

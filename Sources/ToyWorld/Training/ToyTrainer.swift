@@ -2,6 +2,7 @@ import Diffusion
 import Foundation
 import MLXCore
 import NN
+import Runs
 
 /// The text encoder and UNet trained together in the diffusion stage (keys "text_encoder.…", "unet.…").
 final class TextConditionedDenoiser: Module {
@@ -182,21 +183,19 @@ public final class ToyTrainer {
     // MARK: checkpoints
 
     private func saveState() throws {
-        var tensors: [String: MLXArray] = [:]
-        for (key, value) in try vae.weightsInFileLayout() { tensors["vae.\(key)"] = value }
-        for (key, value) in try denoiser.weightsInFileLayout() { tensors["denoiser.\(key)"] = value }
-        for (key, value) in try vaeOptimizer.state() { tensors["adam_vae.\(key)"] = value }
-        for (key, value) in try diffusionOptimizer.state() { tensors["adam_diffusion.\(key)"] = value }
-        for (key, value) in try decoderOptimizer.state() { tensors["adam_decoder.\(key)"] = value }
-        let config = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
-        let progressText = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
-        try SafetensorsFile(tensors: tensors, metadata: [
-            "progress": progressText, "config": config, "scaling_factor": "\(vae.scalingFactor)",
-        ]).save(statePath)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let config = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        let progressText = String(decoding: try encoder.encode(progress), as: UTF8.self)
+        try CheckpointFile(groups: [
+            "vae": try vae.weightsInFileLayout(), "denoiser": try denoiser.weightsInFileLayout(),
+            "adam_vae": try vaeOptimizer.state(), "adam_diffusion": try diffusionOptimizer.state(),
+            "adam_decoder": try decoderOptimizer.state(),
+        ], metadata: ["progress": progressText, "config": config, "scaling_factor": "\(vae.scalingFactor)"]).save(to: statePath)
     }
 
     private func restore() throws {
-        let file = try SafetensorsFile.load(statePath)
+        let file = try CheckpointFile.load(from: statePath)
         guard let configText = file.metadata["config"],
               let saved = try? JSONDecoder().decode(ToyTrainingConfiguration.self, from: Data(configText.utf8)),
               let savedProgress = Self.progress(in: file.metadata, savedConfiguration: saved),
@@ -210,16 +209,12 @@ public final class ToyTrainer {
         guard comparable == configuration else {
             throw ToyTrainingError.incompatibleCheckpoint(path: statePath, reason: "it was made with other settings (only step counts may change)")
         }
-        func part(_ prefix: String) -> [String: MLXArray] {
-            file.tensors.reduce(into: [:]) { result, entry in
-                if entry.key.hasPrefix(prefix) { result[String(entry.key.dropFirst(prefix.count))] = entry.value }
-            }
-        }
-        try vae.load(weights: part("vae."), source: statePath)
-        try denoiser.load(weights: part("denoiser."), source: statePath)
-        try vaeOptimizer.restore(part("adam_vae."))
-        try diffusionOptimizer.restore(part("adam_diffusion."))
-        let decoderState = part("adam_decoder.")
+        func part(_ group: String) -> [String: MLXArray] { file.groups[group] ?? [:] }
+        try vae.load(weights: part("vae"), source: statePath)
+        try denoiser.load(weights: part("denoiser"), source: statePath)
+        try vaeOptimizer.restore(part("adam_vae"))
+        try diffusionOptimizer.restore(part("adam_diffusion"))
+        let decoderState = part("adam_decoder")
         if !decoderState.isEmpty { try decoderOptimizer.restore(decoderState) }
         vae.scalingFactor = scaling
         progress = savedProgress

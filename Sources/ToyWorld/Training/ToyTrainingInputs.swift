@@ -1,5 +1,6 @@
 import Diffusion
 import MLXCore
+import Runs
 
 /// What each training step consumes, built from the step number alone: the rendered batch and,
 /// where the VAE encoder is frozen, its latents and the noise. None of it depends on the weights

@@ -1,5 +1,5 @@
 import XCTest
-@testable import TextTo3D
+@testable import Runs
 
 final class OrbitCameraTests: XCTestCase {
     /// Projecting a point on a pixel's ray gives back that pixel's centre and the distance along it.

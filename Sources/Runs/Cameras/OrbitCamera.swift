@@ -1,9 +1,9 @@
 import Foundation
-import ToyWorld
 
-/// A pinhole camera on a sphere around the origin, looking at it, y up: the toy world's camera
-/// convention (azimuth 0° looks from +z, the "front"; angles in degrees), so renders of the field
-/// frame objects the way the default model saw them in training.
+/// A pinhole camera on a sphere around the origin, looking at it, y up: the project's camera
+/// convention (azimuth 0° looks from +z, the "front"; angles in degrees), shared by the toy world's
+/// renderer and text-to-3D, so renders of a field frame objects the way the default model saw them
+/// in training.
 public struct OrbitCamera: Codable, Equatable, Sendable {
     public var azimuth: Float
     public var elevation: Float
@@ -25,8 +25,6 @@ public struct OrbitCamera: Codable, Equatable, Sendable {
     /// DreamFusion's view label for this camera (front/side/back/overhead).
     public var viewDirection: ViewDirection { ViewDirection(azimuth: azimuth, elevation: elevation) }
 
-    /// Unit ray directions through the centres of a width × height image's pixels, row-major,
-    /// image y pointing down (row 0 at the top).
     /// The camera's orthonormal frame: viewing direction, image right, image up.
     var frame: (forward: SIMD3<Float>, right: SIMD3<Float>, up: SIMD3<Float>) {
         let forward = normalize(-position)
@@ -49,6 +47,8 @@ public struct OrbitCamera: Codable, Equatable, Sendable {
         return ((u + 1) / 2 * Float(width), (1 - v) / 2 * Float(height), (offset * offset).sum().squareRoot())
     }
 
+    /// Unit ray directions through the centres of a width × height image's pixels, row-major,
+    /// image y pointing down (row 0 at the top).
     public func rayDirections(width: Int, height: Int) -> [SIMD3<Float>] {
         let (forward, right, up) = frame
         let halfHeight = tan(fieldOfView * .pi / 360)

@@ -1,16 +1,15 @@
 import Diffusion
 import MLXCore
 import Prior
-import ToyWorld
 
 /// The prompt's text conditioning for every view label, encoded once: "P, front view", "P, side
 /// view", … (DreamFusion's view-dependent prompting; the toy model was trained on these suffixes),
 /// or P alone when view-dependent prompts are off.
-struct ViewPrompts {
+public struct ViewPrompts {
     private let conditionings: [ViewDirection?: TextConditioning]
-    let viewDependent: Bool
+    public let viewDependent: Bool
 
-    init(prompt: String, negativePrompt: String, viewDependent: Bool, encoder: PromptEncoder) throws {
+    public init(prompt: String, negativePrompt: String, viewDependent: Bool, encoder: PromptEncoder) throws {
         self.viewDependent = viewDependent
         let views: [ViewDirection?] = viewDependent ? ViewDirection.allCases : [nil]
         let texts = views.map { Self.text(prompt, view: $0) }
@@ -23,11 +22,11 @@ struct ViewPrompts {
         conditionings = table
     }
 
-    static func text(_ prompt: String, view: ViewDirection?) -> String {
+    public static func text(_ prompt: String, view: ViewDirection?) -> String {
         view.map { "\(prompt), \($0.rawValue) view" } ?? prompt
     }
 
-    func conditioning(for camera: OrbitCamera) -> TextConditioning {
+    public func conditioning(for camera: OrbitCamera) -> TextConditioning {
         conditionings[viewDependent ? camera.viewDirection : nil]!
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import MLXCore
+
+/// The loop every application runs: a run folder with config.json and losses.csv; steps
+/// 1…iterations, each logged and reported; a checkpoint every `saveEvery` steps and at the end;
+/// `resume` continues from the folder's checkpoint only if it was made with the same settings
+/// (all but those `resumableSettingsCleared` clears), and the log drops rows past it.
+public final class OptimizationRun<Configuration: RunConfiguration> {
+    public let folder: RunFolder
+    public let configuration: Configuration
+    public let log: LossLog
+    /// The command's name, for messages ("a checkpoint of `optimize`").
+    public let command: String
+    public private(set) var completedSteps = 0
+    /// The checkpoint this run resumes from, until the application has restored it.
+    public private(set) var resumedCheckpoint: RunCheckpoint<Configuration>?
+    private var lastCheckpointStep: Int?
+
+    public init(configuration: Configuration, folder: RunFolder, command: String, logColumns: [String], resume: Bool) throws {
+        self.configuration = configuration
+        self.folder = folder
+        self.command = command
+        log = LossLog(folder: folder, columns: logColumns)
+        if resume && folder.hasCheckpoint {
+            let path = folder.checkpointPath
+            let saved = try RunCheckpoint<Configuration>.load(from: path, command: command)
+            let differences = configuration.differences(from: saved.configuration)
+            guard differences.isEmpty else {
+                throw RunError.incompatibleCheckpoint(
+                    path: path, reason: "it was made with another configuration: \(differences.joined(separator: ", ")) differ (see config.json there)")
+            }
+            resumedCheckpoint = saved
+            completedSteps = saved.step
+            lastCheckpointStep = saved.step
+            try log.truncate(after: saved.step)
+        } else {
+            try log.reset()
+        }
+        try folder.writeJSON(configuration, to: "config.json")
+    }
+
+    /// Hands the resumed checkpoint's groups to `system` (once) and forgets them.
+    public func restore<System: OptimizedSystem>(_ system: System) throws where System.Configuration == Configuration {
+        guard let saved = resumedCheckpoint else { return }
+        try system.restore(saved.groups, from: folder.checkpointPath)
+        resumedCheckpoint = nil
+    }
+
+    /// Runs the remaining steps of `system`; `report` sees every step.
+    public func execute<System: OptimizedSystem>(_ system: System, report: (System.Step) -> Void) throws
+    where System.Configuration == Configuration {
+        try restore(system)
+        let randomness = StepRandomness(seed: configuration.seed)
+        while completedSteps < configuration.iterations {
+            let step = completedSteps + 1
+            let context = StepContext(step: step, progress: configuration.progress(atStep: step), randomness: randomness,
+                                      lastCheckpointStep: lastCheckpointStep)
+            let record = try system.step(context)
+            completedSteps = step
+            try log.append(record.logFields)
+            report(record)
+            if step % configuration.saveEvery == 0 || step == configuration.iterations {
+                try system.willCheckpoint(step: step, in: folder)
+                try RunCheckpoint(step: step, configuration: configuration, groups: system.checkpointGroups()).save(to: folder.checkpointPath)
+                lastCheckpointStep = step
+            }
+        }
+        try system.didFinish(in: folder)
+    }
+}

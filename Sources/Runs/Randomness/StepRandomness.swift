@@ -1,0 +1,20 @@
+import MLXCore
+
+/// A run's random numbers as functions of (seed, step): a resumed run draws exactly what an
+/// uninterrupted one would have drawn at the same step, whatever happened before.
+public struct StepRandomness: Sendable {
+    public let seed: UInt64
+
+    public init(seed: UInt64) { self.seed = seed }
+
+    /// The MLX key of a step (the prior's t and ε).
+    public func key(step: Int) throws -> MLXArray {
+        try Random.key(seed &+ 0x9E37_79B9 &* UInt64(step))
+    }
+
+    /// A host generator for a step; `stream` separates independent uses within one step
+    /// (cameras, ray jitter, augmentations) so they do not share numbers.
+    public func generator(step: Int, stream: UInt64) -> SplitMix64 {
+        SplitMix64(seed: (seed ^ stream) &* 0x2545_F491_4F6C_DD1D &+ UInt64(step))
+    }
+}
