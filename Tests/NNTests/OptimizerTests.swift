@@ -50,3 +50,17 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(second.step, 2)
     }
 }
+
+/// Auxiliary outputs come back with the loss and take no part in the gradient.
+final class AuxiliaryGradientTests: XCTestCase {
+    func testAuxiliariesAreReturnedWithoutGradient() throws {
+        let model = try Scalars([1, -2, 3])
+        let (values, gradients) = try model.valueAndGradients(withAuxiliary: {
+            let w = model.weight.value
+            return [try (w * w).sum(), try w * 10]
+        })
+        XCTAssertEqual(try values[0].item(Float.self), 14)
+        XCTAssertEqual(try values[1].toArray(Float.self), [10, -20, 30])
+        XCTAssertEqual(try gradients["weight"]!.toArray(Float.self), [2, -4, 6], "the auxiliary adds nothing (∂(10w) would)")
+    }
+}
