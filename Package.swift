@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "ToyWorld", dependencies: ["Prior", "ImageIO"]),
         // Application: text-to-3D — a latent radiance field optimised with the prior (Latent-NeRF, SJC).
         .target(name: "TextTo3D", dependencies: ["Prior", "ImageIO", "Geometry", "LatentOptimization", "ToyWorld"]),
+        // Application: layered image editing (Text2LIVE's generator, compositing, losses and internal dataset).
+        .target(name: "LayeredEditing", dependencies: ["Prior", "Diffusion", "NN", "MLXCore", "ImageIO"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),
         .testTarget(name: "TextTo3DTests", dependencies: ["TextTo3D"]),
+        .testTarget(name: "LayeredEditingTests", dependencies: ["LayeredEditing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),
