@@ -18,6 +18,11 @@ import MLXCore
 /// 32 × 32 grid, 1M entries, 1.1 GFLOP — still 20× Text2LIVE's 7 × 7 ViT-B/32 grid). The toy VAE's 16² = 256
 /// positions need no subsampling. Shallower layers (down_blocks.1 at H/4 is 128² = 16384
 /// positions at 512², 268M entries) would be subsampled heavily and see mostly texture.
+/// Measured on the toy VAE (64² synthetic disk pictures; loss for moving the disk ÷ loss for
+/// recolouring it, higher = more structure than appearance): mid_block 3.9, down_blocks.0 4.0,
+/// down_blocks.1 2.2, down_blocks.2 2.4. The mid block's similarities are the most alike
+/// (mean 0.83, s.d. 0.15 against ≈ 0.6 ± 0.6), so its loss values are ≈ 20× smaller than the
+/// shallower layers': the weight may need raising, which was not tuned here.
 public struct StructureLoss: Sendable, Equatable {
     public var layer: EncoderLayer
     public var maximumTokens: Int
