@@ -4,7 +4,8 @@ import MLXCore
 /// `calculate_relevancy_loss` and its schedule in `forward`): MSE between α and a user mask, with
 /// weight λ · (1 − (step + 1) / steps) at step = 0, 1, … ("linear" `bootstrap_scheduler`), never
 /// below `minimumWeight`, and off from `steps` on. λ = `lambda_bootstrap` 10, minimum
-/// `lambda_bootstrap_min` 0; Text2LIVE's example configs set `bootstrap_epoch` to 1000, all the steps.
+/// `lambda_bootstrap_min` 0; `bootstrap_epoch` is −1 (off) in configs/image_config.yaml and 1000
+/// (all the steps) in image_example_configs/golden_horse.yaml, the default here.
 public struct MaskBootstrap: Sendable, Equatable, Codable {
     public var weight: Float = 10
     public var minimumWeight: Float = 0
