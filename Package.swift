@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "ToyWorld", dependencies: ["Runs"]),
         // Text-to-3D: a latent radiance field optimised with the prior (Latent-NeRF, SJC).
         .target(name: "TextTo3D", dependencies: ["Runs", "Geometry"]),
+        // Layered image editing: Text2LIVE's editing network, compositing, losses, internal dataset and loop.
+        .target(name: "LayeredEditing", dependencies: ["Runs"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Pictures out: PNG, grids (later GIF/MP4, meshes).
@@ -71,6 +73,7 @@ let package = Package(
                 "LatentOptimization",
                 "ToyWorld",
                 "TextTo3D",
+                "LayeredEditing",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),
         .testTarget(name: "TextTo3DTests", dependencies: ["TextTo3D"]),
+        .testTarget(name: "LayeredEditingTests", dependencies: ["LayeredEditing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),

@@ -138,10 +138,13 @@ public final class AutoencoderKL: Module {
 
     /// image [N, H, W, 3] in [−1, 1] → (mean, logvar), each [N, h, w, latent]; logvar clamped to [−30, 20].
     public func encode(_ image: MLXArray) throws -> (mean: MLXArray, logVariance: MLXArray) {
-        guard image.ndim == 4, image.dim(3) == configuration.inChannels else {
-            throw DiffusionError.invalidInput("VAE encoder input must be [N, H, W, \(configuration.inChannels)] (channels-last), got \(image.shape)")
-        }
-        var moments = try encoder(image)
+        try checkEncoderInput(image)
+        return try gaussian(fromEncoderOutput: try encoder(image))
+    }
+
+    /// The encoder's conv_out output → (mean, logvar) through quant_conv, logvar clamped as diffusers does.
+    func gaussian(fromEncoderOutput output: MLXArray) throws -> (mean: MLXArray, logVariance: MLXArray) {
+        var moments = output
         if let quantConv { moments = try quantConv(moments) }
         let halves = try moments.split(parts: 2, axis: -1)
         return (halves[0], try clip(halves[1], min: -30, max: 20))
@@ -163,6 +166,12 @@ public final class AutoencoderKL: Module {
         try checkExists(layers)
         let (features, image) = try decoder.features(postQuantConvolved(latents), layers: layers, throughOutput: true)
         return (image!, features)
+    }
+
+    func checkEncoderInput(_ image: MLXArray) throws {
+        guard image.ndim == 4, image.dim(3) == configuration.inChannels else {
+            throw DiffusionError.invalidInput("VAE encoder input must be [N, H, W, \(configuration.inChannels)] (channels-last), got \(image.shape)")
+        }
     }
 
     private func checkExists(_ layers: Set<DecoderLayer>) throws {
