@@ -19,7 +19,11 @@ def measure(fn, repeats):
 def latent_prior_table(command):
     """Runs a `latent-prior bench …` command; returns {name: median seconds}, {name: peak MiB}
     from its table rows (name, median, min, peak)."""
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return parse_table(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def parse_table(output):
+    """{name: median seconds}, {name: peak MiB} from the rows (name, median, min, peak) of a bench table."""
     medians, peaks = {}, {}
     for line in output.splitlines():
         match = re.match(r"^(\S+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)$", line.strip())

@@ -4,6 +4,8 @@ import Foundation
 import LayeredEditing
 import Prior
 
+extension EditConfiguration.PriorGradientPath: ExpressibleByArgument {}
+
 /// The library's defaults, shown as the options' defaults where they do not depend on the model.
 private let defaults = EditConfiguration(prompt: "", model: "", image: "")
 
@@ -46,6 +48,9 @@ struct Edit: ParsableCommand {
 
     @Option(help: "Weight of the prior on the composite (its surrogate is a mean over the latent's elements).")
     var lambdaComposite = defaults.lambdaComposite
+
+    @Option(help: "How the prior's latent gradient reaches the pixels: encoder (its transpose, as SPEC) or decoder (the latent step decoded; default for a small model).")
+    var priorGradient: EditConfiguration.PriorGradientPath?
 
     @Option(help: "Weight of the prior on the layer over a green screen (default: 1 for Stable Diffusion, 0 for a small model).")
     var lambdaScreen: Float?
@@ -99,6 +104,7 @@ struct Edit: ParsableCommand {
         }
         if let viewsPerStep { configuration.augmentation.viewsPerStep = viewsPerStep }
         if let lambdaScreen { configuration.lambdaScreen = lambdaScreen }
+        if let priorGradient { configuration.priorGradient = priorGradient }
         if let generatorScales { configuration.generator.scales = generatorScales }
         if let generatorChannels {
             configuration.generator.downChannels = generatorChannels

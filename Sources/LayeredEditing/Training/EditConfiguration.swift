@@ -8,6 +8,17 @@ import Runs
 /// but the iteration count and the output settings. Defaults are Text2LIVE's
 /// (configs/image_config.yaml, util/util.py) unless a comment says otherwise.
 public struct EditConfiguration: RunConfiguration {
+    /// How the prior's latent-space gradient g reaches the composite's pixels.
+    public enum PriorGradientPath: String, Codable, CaseIterable, Sendable {
+        /// Through the frozen encoder: ∂/∂x ⟨sg(g), E(x)⟩ = J_Eᵀ g (SPEC §1, threestudio's RGB guidance).
+        case encoder
+        /// Through the frozen decoder: the latent step mapped to pixels, x moves towards
+        /// D(v − g) − D(v) ≈ J_D (−g). E∘D ≈ identity, so J_D ≈ J_E⁻¹ on the picture manifold: a
+        /// Gauss–Newton step instead of a gradient step. Where the encoder's transpose scatters g
+        /// into high-frequency patterns (the toy VAE: docs/EDITING.md), this keeps the edit's colours.
+        case decoder
+    }
+
     public var prompt: String
     public var negativePrompt = ""
     /// The prompt of the edit layer over a green screen; nil: "<prompt> over a green screen".
@@ -31,6 +42,7 @@ public struct EditConfiguration: RunConfiguration {
     public var augmentation = AugmentationSettings()
     /// Weights of the prior's total on the composite and on the green-screen layer.
     public var lambdaComposite: Float = 1
+    public var priorGradient = PriorGradientPath.encoder
     public var lambdaScreen: Float = 1
     /// The structure term: self-similarity of the frozen VAE encoder's `structureLayer` features
     /// of input and composite, positions subsampled to at most `structureTokens`.

@@ -103,15 +103,14 @@ public final class LayeredEditor: OptimizedSystem {
             let composite = try concatenated(zip(layers, groups).map { try $0.composite(over: $1.pictures) }, axis: 0)
             let (v, features) = try self.encode(composite)
             let evaluation = try self.prior.evaluate(latents: stopGradient(v), conditioning: self.conditioning, key: keys[0], progress: progress)
-            var total = try (stopGradient(evaluation.totalGradient(self.prior.configuration)) * v).sum() * (c.lambdaComposite * latentNormaliser)
+            var total = try self.priorSurrogate(evaluation, latents: v, pictures: composite) * (c.lambdaComposite * latentNormaliser)
             var screenTerm = zero
             if let screenConditioning = self.screenConditioning {
                 let screens = try concatenated(layers.map { try $0.onGreenScreen() }, axis: 0)
                 let vScreen = try self.encode(screens).latents
                 let screenEvaluation = try self.prior.evaluate(latents: stopGradient(vScreen), conditioning: screenConditioning,
                                                                key: keys[1], progress: progress)
-                total = try total + (stopGradient(screenEvaluation.totalGradient(self.prior.configuration)) * vScreen).sum()
-                    * (c.lambdaScreen * latentNormaliser)
+                total = try total + self.priorSurrogate(screenEvaluation, latents: vScreen, pictures: screens) * (c.lambdaScreen * latentNormaliser)
                 screenTerm = try screenEvaluation.totalLoss(self.prior.configuration)
             }
             let structureTerm = try self.structure.loss(inputFeatures: inputFeatures, compositeFeatures: features)
@@ -132,6 +131,23 @@ public final class LayeredEditor: OptimizedSystem {
         let timestep = Int(try values.last!.toArray(Float.self)[0])
         return EditStep(step: context.step, timestep: timestep, learningRate: optimizer.learningRate, lsd: numbers[1], fm: numbers[2],
                         kl: numbers[3], screen: numbers[4], structure: numbers[5], sparsity: numbers[6], mask: numbers[7], meanAlpha: numbers[8])
+    }
+
+    /// A scalar whose gradient carries the prior's λ-weighted cotangent g (at v = E(pictures)) to the
+    /// pictures: ⟨sg(g), v⟩ through the encoder, or ⟨sg(D(v) − D(v − g))/2, pictures⟩ through the
+    /// decoder (the latent step as a picture change, halved from the VAE's [−1, 1] to [0, 1]).
+    private func priorSurrogate(_ evaluation: PriorEvaluation, latents v: MLXArray, pictures: MLXArray) throws -> MLXArray {
+        let g = try stopGradient(evaluation.totalGradient(prior.configuration))
+        switch configuration.priorGradient {
+        case .encoder:
+            return try (g * v).sum()
+        case .decoder:
+            let vae = pipeline.vae
+            let fixed = try stopGradient(v)
+            let decoded = try vae.decode((concatenated([fixed, fixed - g], axis: 0) / vae.scalingFactor).asType(vae.parameterDType))
+            let halves = try decoded.asType(.float32).split(parts: 2, axis: 0)
+            return try (stopGradient((halves[0] - halves[1]) * 0.5) * pictures).sum()
+        }
     }
 
     public func checkpointGroups() throws -> [String: [String: MLXArray]] {
