@@ -21,8 +21,11 @@ demo: build
 	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --output runs/demo/generate
 	$(BIN) optimize --prompt "a blue sphere" --iterations 200 --output runs/demo/optimize
 	$(BIN) text-to-3d --prompt "a red cube" --output runs/demo/text-to-3d
+	$(BIN) render-toy --shape sphere --colour green --output runs/demo/green-sphere.png
+	$(BIN) edit --image runs/demo/green-sphere.png --prompt "a blue sphere" --output runs/demo/edit
 	@echo "pictures: runs/demo/generate/grid.png, runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
 	@echo "3D: runs/demo/text-to-3d/views.png, turntable.gif, mesh.obj / mesh.ply"
+	@echo "edit: runs/demo/edit/comparison.png (before | after), composite.png, alpha.png, edit.png (progress in runs/demo/edit/snapshots/)"
 
 bench: build
 	$(BIN) bench blas

@@ -56,8 +56,11 @@ let package = Package(
         .target(name: "LayeredEditing", dependencies: ["Runs"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        // Pictures out: PNG, grids (later GIF/MP4, meshes).
-        .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib"]),
+        // libjpeg-turbo (Debian's libjpeg62-turbo-dev) behind calls that return a status: its error
+        // handler longjmps, which must never cross a Swift frame.
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg")]),
+        // Pictures in and out: PNG, JPEG, RGBA layers, grids, animated GIF.
+        .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib", "CImageCodecs"]),
         // Meshes: iso-surface extraction from a sampled field, OBJ/PLY export with vertex colours.
         .target(name: "Geometry", dependencies: ["ImageIO"]),
         // Speed measurements printed by `latent-prior bench`.

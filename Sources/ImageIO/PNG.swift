@@ -14,20 +14,32 @@ public enum ImageFileError: Error, CustomStringConvertible {
     }
 }
 
-/// PNG encoding (8-bit RGB, zlib-compressed scanlines with filter "none").
+/// PNG encoding (8-bit RGB or RGBA, zlib-compressed scanlines with filter "none"). Written with
+/// zlib directly rather than libpng: an encoder of unfiltered 8-bit scanlines is the IHDR, one
+/// deflate call and three CRCs, and zlib is linked already.
 public enum PNG {
     public static func encode(_ image: RGBImage) throws -> Data {
+        try encode(pixels: image.pixels, width: image.width, height: image.height, channels: 3)
+    }
+
+    public static func encode(_ image: RGBAImage) throws -> Data {
+        try encode(pixels: image.pixels, width: image.width, height: image.height, channels: 4)
+    }
+
+    private static func encode(pixels: [UInt8], width: Int, height: Int, channels: Int) throws -> Data {
         var data = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var header = Data()
-        header.appendBigEndian(UInt32(image.width))
-        header.appendBigEndian(UInt32(image.height))
-        header.append(contentsOf: [8, 2, 0, 0, 0])  // bit depth 8, colour type RGB, default methods, no interlace
+        header.appendBigEndian(UInt32(width))
+        header.appendBigEndian(UInt32(height))
+        // Bit depth 8, colour type RGB (2) or RGBA (6), default methods, no interlace.
+        header.append(contentsOf: [8, channels == 4 ? 6 : 2, 0, 0, 0])
         appendChunk("IHDR", header, to: &data)
-        var scanlines = Data(capacity: image.height * (image.width * 3 + 1))
-        image.pixels.withUnsafeBufferPointer { pixels in
-            for row in 0..<image.height {
+        let stride = width * channels
+        var scanlines = Data(capacity: height * (stride + 1))
+        pixels.withUnsafeBufferPointer { pixels in
+            for row in 0..<height {
                 scanlines.append(0)
-                scanlines.append(pixels.baseAddress! + row * image.width * 3, count: image.width * 3)
+                scanlines.append(pixels.baseAddress! + row * stride, count: stride)
             }
         }
         appendChunk("IDAT", try deflate(scanlines), to: &data)
@@ -37,6 +49,11 @@ public enum PNG {
 
     /// Writes atomically: a temporary file beside `path`, then a rename.
     public static func write(_ image: RGBImage, to path: String) throws {
+        try writeAtomically(try encode(image), to: path)
+    }
+
+    /// Writes an RGBA picture (a layer with its alpha), atomically.
+    public static func write(_ image: RGBAImage, to path: String) throws {
         try writeAtomically(try encode(image), to: path)
     }
 

@@ -3,20 +3,38 @@ import Foundation
 
 extension PNG {
     /// Reads an 8-bit, non-interlaced PNG (grey, grey+alpha, RGB or RGBA; alpha composited on white).
-    public static func read(_ path: String) throws -> RGBImage {
+    public static func read(_ path: String, maxPixels: Int = ImageLimits.defaultMaxPixels) throws -> RGBImage {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImageFileError.cannotRead(path: path, reason: "missing or unreadable")
         }
+        return try decode(data, path: path, maxPixels: maxPixels)
+    }
+
+    static func decode(_ data: Data, path: String, maxPixels: Int) throws -> RGBImage {
+        try decodeRGBA(data, path: path, maxPixels: maxPixels).overWhite()
+    }
+
+    /// Reads a PNG with its alpha channel (255 where the file has none).
+    public static func readRGBA(_ path: String, maxPixels: Int = ImageLimits.defaultMaxPixels) throws -> RGBAImage {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImageFileError.cannotRead(path: path, reason: "missing or unreadable")
+        }
+        return try decodeRGBA(data, path: path, maxPixels: maxPixels)
+    }
+
+    static func decodeRGBA(_ data: Data, path: String, maxPixels: Int) throws -> RGBAImage {
         do {
-            return try decode(data)
+            return try decodeRGBA(data, maxPixels: maxPixels)
         } catch let error as PNGFormatError {
             throw ImageFileError.cannotRead(path: path, reason: error.reason)
+        } catch ImageFileError.cannotRead(_, let reason) {
+            throw ImageFileError.cannotRead(path: path, reason: reason)
         }
     }
 
     struct PNGFormatError: Error { let reason: String }
 
-    static func decode(_ data: Data) throws -> RGBImage {
+    static func decodeRGBA(_ data: Data, maxPixels: Int = ImageLimits.defaultMaxPixels) throws -> RGBAImage {
         let bytes = [UInt8](data)
         guard bytes.count > 8, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else {
             throw PNGFormatError(reason: "not a PNG file")
@@ -47,6 +65,7 @@ extension PNG {
             position += 12 + length
         }
         guard width > 0, height > 0 else { throw PNGFormatError(reason: "no image header") }
+        _ = try ImageLimits.checkedPixels(width: width, height: height, maxPixels: maxPixels, path: "")
         let channels = [0: 1, 2: 3, 4: 2, 6: 4][colourType]!
         let stride = width * channels
         var raw = [UInt8](repeating: 0, count: height * (stride + 1))
@@ -78,16 +97,12 @@ extension PNG {
                 rows[y * stride + x] = UInt8(truncatingIfNeeded: Int(value) + predictor)
             }
         }
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        var pixels = [UInt8](repeating: 255, count: width * height * 4)
         for index in 0..<(width * height) {
             let source = index * channels
-            let grey = channels <= 2
-            let alpha = channels == 2 || channels == 4 ? Float(rows[source + channels - 1]) / 255 : 1
-            for c in 0..<3 {
-                let value = Float(rows[source + (grey ? 0 : c)])
-                pixels[index * 3 + c] = UInt8((value * alpha + 255 * (1 - alpha)).rounded())
-            }
+            for c in 0..<3 { pixels[index * 4 + c] = rows[source + (channels <= 2 ? 0 : c)] }
+            if channels == 2 || channels == 4 { pixels[index * 4 + 3] = rows[source + channels - 1] }
         }
-        return RGBImage(width: width, height: height, pixels: pixels)
+        return RGBAImage(width: width, height: height, pixels: pixels)
     }
 }

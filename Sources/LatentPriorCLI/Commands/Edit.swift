@@ -40,8 +40,8 @@ struct Edit: ParsableCommand {
     @Option(help: "Augmented views of the picture per step (default: 1 for Stable Diffusion as Text2LIVE, 4 for a small model).")
     var viewsPerStep: Int?
 
-    @Option(name: .customLong("lr"), help: "MADGRAD learning rate (decayed ×--lr-decay per step).")
-    var learningRate = defaults.learningRate
+    @Option(name: .customLong("lr"), help: "MADGRAD learning rate, decayed ×--lr-decay per step (default: 0.0025 for Stable Diffusion as Text2LIVE, 0.02 for a small model).")
+    var learningRate: Float?
 
     @Option(help: "Learning-rate decay per step.")
     var lrDecay = defaults.learningRateDecay
@@ -58,8 +58,8 @@ struct Edit: ParsableCommand {
     @Option(help: "Weight of the structure term (self-similarity of VAE-encoder features of input and composite).")
     var lambdaStructure = defaults.lambdaStructure
 
-    @Option(help: "Weight of the alpha sparsity term (Text2LIVE: 6).")
-    var lambdaSparsity = defaults.sparsity.weight
+    @Option(help: "Weight of the alpha sparsity term (default: 6 for Stable Diffusion as Text2LIVE, 30 for a small model).")
+    var lambdaSparsity: Float?
 
     @Option(help: "Weight of the mask term at the first step.")
     var lambdaMask = defaults.bootstrap.weight
@@ -91,11 +91,11 @@ struct Edit: ParsableCommand {
         configuration.screenPrompt = screenPrompt
         configuration.seed = seed
         configuration.saveEvery = saveEvery
-        configuration.learningRate = learningRate
+        if let learningRate { configuration.learningRate = learningRate }
         configuration.learningRateDecay = lrDecay
         configuration.lambdaComposite = lambdaComposite
         configuration.lambdaStructure = lambdaStructure
-        configuration.sparsity.weight = lambdaSparsity
+        if let lambdaSparsity { configuration.sparsity.weight = lambdaSparsity }
         configuration.bootstrap.weight = lambdaMask
         configuration.structureLayer = structureLayer
         if let iterations {
@@ -111,6 +111,7 @@ struct Edit: ParsableCommand {
             configuration.generator.upChannels = generatorChannels
         }
         _ = try configuration.validated()
+        _ = try LayeredEditor.workingSize(for: input, pipeline: pipeline, generator: configuration.generator)
         let folder = try runOptions.runFolder()
         let editor = try LayeredEditor(configuration: configuration, pipeline: pipeline, input: input, run: folder, resume: runOptions.resume)
         print("editing \(image) (\(input.original.width)×\(input.original.height)) at \(editor.workingSize.width)×\(editor.workingSize.height)")

@@ -35,7 +35,7 @@ extension LayeredEditor {
         try PNG.write(try RGBImage(composite.index(0), range: 0...1), to: outputs.composite)
         try PNG.write(try RGBImage(full.alphaPicture().index(0), range: 0...1), to: outputs.alpha)
         try PNG.write(try RGBImage(full.onGreenScreen().index(0), range: 0...1), to: outputs.greenScreen)
-        // TODO(lead): edit.png as RGBA once ImageIO writes RGBA PNGs.
+        try PNG.write(try RGBAImage(concatenated([full.edit, full.alpha], axis: 3).index(0), range: 0...1), to: outputs.edit)
         try PNG.write(imageGrid([input.original, try RGBImage(composite.index(0), range: 0...1)], columns: 2), to: outputs.comparison)
         return outputs
     }

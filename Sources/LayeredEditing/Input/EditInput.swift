@@ -14,10 +14,10 @@ public struct EditInput {
 
     public init(path: String, maskPath: String?) throws {
         self.path = path
-        original = try PNG.read(path)
+        original = try ImageFile.readRGB(path)
         picture = try original.toArray(range: 0...1).expandedDimensions(axis: 0)
         if let maskPath {
-            let image = try PNG.read(maskPath)
+            let image = try ImageFile.readRGB(maskPath)
             guard image.width == original.width, image.height == original.height else {
                 throw EditInputError.maskSize(path: maskPath, width: image.width, height: image.height,
                                               expectedWidth: original.width, expectedHeight: original.height)

@@ -35,16 +35,7 @@ public final class LayeredEditor: OptimizedSystem {
         self.configuration = try c.validated()
         self.pipeline = pipeline
         self.input = input
-        let vae = pipeline.vae.configuration, unet = pipeline.unet.configuration
-        // Latents must halve cleanly through every UNet down block: sides are multiples of the
-        // VAE's factor times 2^(down blocks − 1) (8 × 8 = 64 pixels for SD, 4 × 2 = 8 for the toy model).
-        let multiple = vae.downsamplingFactor << max(unet.blockOutChannels.count - 1, 0)
-        workingSize = try input.workingSize(shortSide: unet.sampleSize * vae.downsamplingFactor, multiple: multiple,
-                                            downsampling: vae.downsamplingFactor)
-        guard c.generator.accepts(height: workingSize.height, width: workingSize.width) else {
-            throw LayeredEditingError.pictureTooSmall(height: workingSize.height, width: workingSize.width,
-                                                      scales: c.generator.scales, minimumSide: c.generator.minimumSide)
-        }
+        workingSize = try Self.workingSize(for: input, pipeline: pipeline, generator: c.generator)
         try InitializationKeys.seed(c.seed)
         generator = try SkipGenerator(configuration: c.generator)
         dataset = try InternalDataset(picture: input.picture, mask: input.mask, size: workingSize, settings: c.augmentation, seed: c.seed)
@@ -57,6 +48,22 @@ public final class LayeredEditor: OptimizedSystem {
         run = try OptimizationRun(configuration: self.configuration, folder: folder, command: "edit", logColumns: EditStep.logColumns,
                                   resume: resume)
         try run.restore(self)
+    }
+
+    /// The size the network and the prior work at for `input` (short side = the model's picture
+    /// size): checked against what the VAE, the UNet and the network need, before anything is written.
+    public static func workingSize(for input: EditInput, pipeline: StableDiffusion, generator: SkipGeneratorConfiguration) throws -> WorkingSize {
+        let vae = pipeline.vae.configuration, unet = pipeline.unet.configuration
+        // Latents must halve cleanly through every UNet down block: sides are multiples of the
+        // VAE's factor times 2^(down blocks − 1) (8 × 8 = 64 pixels for SD, 4 × 2 = 8 for the toy model).
+        let multiple = vae.downsamplingFactor << max(unet.blockOutChannels.count - 1, 0)
+        let size = try input.workingSize(shortSide: unet.sampleSize * vae.downsamplingFactor, multiple: multiple,
+                                         downsampling: vae.downsamplingFactor)
+        guard generator.accepts(height: size.height, width: size.width) else {
+            throw LayeredEditingError.pictureTooSmall(height: size.height, width: size.width, scales: generator.scales,
+                                                      minimumSide: generator.minimumSide)
+        }
+        return size
     }
 
     /// Runs the remaining steps; checkpoints (with a snapshot) every `saveEvery` steps and at the
