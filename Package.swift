@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Prior", targets: ["Prior"]),
         .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "StyleGAN", targets: ["StyleGAN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,8 @@ let package = Package(
         .target(name: "NN", dependencies: ["MLXCore"]),
         // Stable Diffusion parts: tokenizer, text encoder, UNet, VAE, schedulers, model-folder loading.
         .target(name: "Diffusion", dependencies: ["NN"]),
+        // StyleGAN2 (rosinality's layout): generator and discriminator; knows nothing of diffusion.
+        .target(name: "StyleGAN", dependencies: ["NN"]),
         // The latent diffusion prior (SPEC §2): LSD + feature matching + KL.
         .target(name: "Prior", dependencies: ["Diffusion"]),
         // What every application run needs: run folder, config.json, losses.csv, checkpoint + resume,
@@ -86,6 +89,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "PriorTests", dependencies: ["Prior"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs"]),
+        .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),

@@ -32,7 +32,9 @@ open class Module {
         for current in mirrors {
             for case let (label?, value) in current.children {
                 let key = overrides[label] ?? Module.snakeCase(label)
-                result += Module.unwrap(value).map { (suffix, child) in (suffix.isEmpty ? key : "\(key).\(suffix)", child) }
+                result += Module.unwrap(value).map { (suffix, child) in
+                    (suffix.isEmpty ? key : key.isEmpty ? suffix : "\(key).\(suffix)", child)
+                }
             }
         }
         return result

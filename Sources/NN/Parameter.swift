@@ -9,6 +9,8 @@ public enum FileLayout: Sendable {
     case convolution
     /// PyTorch transposed-convolution weight [I, O, k...] ↔ MLX [O, k..., I].
     case transposedConvolution
+    /// StyleGAN2's modulated-convolution weight [1, O, I, k, k] (rosinality) ↔ MLX [O, k, k, I].
+    case modulatedConvolution
 
     /// Converts a tensor read from a PyTorch-layout file into the in-memory layout.
     public func fromFile(_ tensor: MLXArray) throws -> MLXArray {
@@ -22,6 +24,9 @@ public enum FileLayout: Sendable {
         case .transposedConvolution:
             guard rank >= 3 else { return tensor }
             return try tensor.transposed([1] + Array(2..<rank) + [0])
+        case .modulatedConvolution:
+            guard rank == 5, tensor.dim(0) == 1 else { return tensor }
+            return try FileLayout.convolution.fromFile(tensor.squeezed(axes: [0]))
         }
     }
 
@@ -37,6 +42,9 @@ public enum FileLayout: Sendable {
         case .transposedConvolution:
             guard rank >= 3 else { return tensor }
             return try tensor.transposed([rank - 1, 0] + Array(1..<(rank - 1)))
+        case .modulatedConvolution:
+            guard rank == 4 else { return tensor }
+            return try FileLayout.convolution.toFile(tensor).expandedDimensions(axis: 0)
         }
     }
 }
