@@ -52,9 +52,11 @@ let package = Package(
         // Optimise a latent or an RGB image with the prior (`latent-prior optimize`).
         .target(name: "LatentOptimization", dependencies: ["Runs"]),
         // The toy world: procedural scenes and the tiny default model trained on them.
-        .target(name: "ToyWorld", dependencies: ["Runs"]),
+        .target(name: "ToyWorld", dependencies: ["Runs", "StyleGAN"]),
         // Text-to-3D: a latent radiance field optimised with the prior (Latent-NeRF, SJC).
         .target(name: "TextTo3D", dependencies: ["Runs", "Geometry"]),
+        // StyleGAN2 domain adaptation with the prior (StyleGAN-NADA's setting, StyleGANFusion's loss).
+        .target(name: "StyleGANAdaptation", dependencies: ["Runs", "StyleGAN"]),
         // Layered image editing: Text2LIVE's editing network, compositing, losses, internal dataset and loop.
         .target(name: "LayeredEditing", dependencies: ["Runs"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
@@ -80,6 +82,7 @@ let package = Package(
                 "ToyWorld",
                 "TextTo3D",
                 "LayeredEditing",
+                "StyleGANAdaptation",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -13,6 +13,12 @@ enum DefaultModel {
             .deletingLastPathComponent().appendingPathComponent("Models/toy-world").path
     }
 
+    /// The shipped toy StyleGAN2 (Models/toy-gan), the default of `adapt-stylegan`.
+    static var toyGenerator: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/toy-gan/generator.safetensors").path
+    }
+
     static func resolve(_ model: String?) -> String {
         model ?? path
     }

@@ -1,25 +1,44 @@
 import ArgumentParser
 import Diffusion
 import MLXCore
+import StyleGANAdaptation
 
-extension Component: ExpressibleByArgument {}
+/// What `forward` runs: a Stable Diffusion component, or a StyleGAN2 generator.
+enum ForwardComponent: ExpressibleByArgument {
+    case diffusion(Component)
+    case stylegan
+
+    init?(argument: String) {
+        if argument == "stylegan" { self = .stylegan; return }
+        guard let component = Component(rawValue: argument) else { return nil }
+        self = .diffusion(component)
+    }
+
+    static var allValueStrings: [String] { Component.allCases.map(\.rawValue) + ["stylegan"] }
+}
 extension DType: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }
 
 struct Forward: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run one Stable Diffusion component on tensors from a safetensors file (PyTorch layout).",
+        abstract: "Run one Stable Diffusion component, or a StyleGAN2 generator, on tensors from a safetensors file (PyTorch layout).",
         discussion: """
             COMPONENT     inputs (float32, PyTorch layout)                          outputs
             text-encoder  input_ids [B,L] int32/int64                               last_hidden_state [B,L,D]
             unet          sample [B,C,H,W], timestep [B], encoder_hidden_states [B,L,D]  sample
             vae-encode    image [B,3,H,W] in [-1,1]                                 mean, logvar [B,4,h,w]
             vae-decode    latents [B,4,h,w] (unscaled)                              image [B,3,H,W]
+            stylegan      z [B,S] or w [B,n_latent,S] (W+, mapping skipped),         image [B,3,H,W] (unclamped)
+                          optional truncation [1] (ψ, with the checkpoint's latent_avg);
+                          noise = the checkpoint's noises.noise_i (--checkpoint, not --model)
             """)
 
-    @Argument(help: "text-encoder, unet, vae-encode or vae-decode.")
-    var component: Component
+    @Argument(help: "text-encoder, unet, vae-encode, vae-decode or stylegan.")
+    var component: ForwardComponent
+
+    @Option(help: "stylegan: the generator (rosinality-format .pt or .safetensors).")
+    var checkpoint: String?
 
     @Option(help: "A diffusers model folder (default: the shipped toy model).")
     var model: String?
@@ -40,11 +59,21 @@ struct Forward: ParsableCommand {
 
     func run() throws {
         try deviceOption.apply()
-        let folder = try ModelFolder(path: DefaultModel.resolve(model), variant: variant)
-        let tensors = try SafetensorsFile.load(inputs).tensors
-        let results = try component.run(model: folder, inputs: tensors, dtype: dtype)
+        let results: [String: MLXArray]
+        let name: String
+        switch component {
+        case .diffusion(let component):
+            let folder = try ModelFolder(path: DefaultModel.resolve(model), variant: variant)
+            results = try component.run(model: folder, inputs: try SafetensorsFile.load(inputs).tensors, dtype: dtype)
+            name = component.rawValue
+        case .stylegan:
+            guard let checkpoint else { throw InputError("forward stylegan needs --checkpoint FILE (a StyleGAN2 generator)") }
+            let generator = try GeneratorFile.load(checkpoint)
+            results = try StyleGANForward.run(generator, inputs: try SafetensorsFile.load(inputs).tensors, source: inputs)
+            name = "stylegan"
+        }
         try eval(Array(results.values))
-        try SafetensorsFile(tensors: results, metadata: ["component": component.rawValue]).save(outputs)
+        try SafetensorsFile(tensors: results, metadata: ["component": name]).save(outputs)
         for name in results.keys.sorted() {
             print("\(name)\t\(results[name]!.shape)")
         }

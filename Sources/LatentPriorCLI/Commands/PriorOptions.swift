@@ -11,11 +11,11 @@ struct PriorOptions: ParsableArguments {
     @Option(help: "Weighting w(t): 1-alpha (DreamFusion), sqrt-alpha-1-alpha (Latent-NeRF) or uniform.")
     var weighting: PriorConfiguration.Weighting = .oneMinusAlpha
 
-    @Option(help: "Smallest t as a fraction of the training timesteps.")
-    var tMin: Float = 0.02
+    @Option(help: "Smallest t as a fraction of the training timesteps (default 0.02; adapt-stylegan 0.01 as StyleGANFusion).")
+    var tMin: Float?
 
-    @Option(help: "Largest t as a fraction of the training timesteps.")
-    var tMax: Float = 0.98
+    @Option(help: "Largest t as a fraction of the training timesteps (default 0.98; adapt-stylegan 0.5 as StyleGANFusion).")
+    var tMax: Float?
 
     @Option(help: "Anneal t-max linearly to this fraction over the run.")
     var tMaxFinal: Float?
@@ -46,8 +46,8 @@ struct PriorOptions: ParsableArguments {
         var c = PriorConfiguration()
         c.guidanceScale = guidanceScale ?? defaultGuidance
         c.weighting = weighting
-        c.tMin = tMin
-        c.tMax = tMax
+        c.tMin = tMin ?? defaults.tMin
+        c.tMax = tMax ?? defaults.tMax
         c.tMaxFinal = tMaxFinal
         c.lambdaLSD = lambdaLsd
         c.lambdaFM = noFm ? 0 : lambdaFm ?? defaults.lambdaFM

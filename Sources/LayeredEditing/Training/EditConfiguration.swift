@@ -8,16 +8,8 @@ import Runs
 /// but the iteration count and the output settings. Defaults are Text2LIVE's
 /// (configs/image_config.yaml, util/util.py) unless a comment says otherwise.
 public struct EditConfiguration: RunConfiguration {
-    /// How the prior's latent-space gradient g reaches the composite's pixels.
-    public enum PriorGradientPath: String, Codable, CaseIterable, Sendable {
-        /// Through the frozen encoder: ∂/∂x ⟨sg(g), E(x)⟩ = J_Eᵀ g (SPEC §1, threestudio's RGB guidance).
-        case encoder
-        /// Through the frozen decoder: the latent step mapped to pixels, x moves towards
-        /// D(v − g) − D(v) ≈ J_D (−g). E∘D ≈ identity, so J_D ≈ J_E⁻¹ on the picture manifold: a
-        /// Gauss–Newton step instead of a gradient step. Where the encoder's transpose scatters g
-        /// into high-frequency patterns (the toy VAE: docs/EDITING.md), this keeps the edit's colours.
-        case decoder
-    }
+    /// How the prior's latent-space gradient reaches the composite's pixels (Prior's PriorGradientPath).
+    public typealias PriorGradientPath = Prior.PriorGradientPath
 
     public var prompt: String
     public var negativePrompt = ""
@@ -58,10 +50,6 @@ public struct EditConfiguration: RunConfiguration {
         self.prompt = prompt
         self.model = model
         self.image = image
-        // The KL term pulls the latent's channel statistics towards N(0, 1): right for a latent that
-        // starts as noise, wrong for a real picture's, whose statistics are its own — on the toy
-        // study it repainted the background and kept the object's colour (docs/EDITING.md).
-        prior.lambdaKL = 0
     }
 
     /// The green-screen prompt in use.

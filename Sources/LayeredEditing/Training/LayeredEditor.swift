@@ -140,21 +140,9 @@ public final class LayeredEditor: OptimizedSystem {
                         kl: numbers[3], screen: numbers[4], structure: numbers[5], sparsity: numbers[6], mask: numbers[7], meanAlpha: numbers[8])
     }
 
-    /// A scalar whose gradient carries the prior's λ-weighted cotangent g (at v = E(pictures)) to the
-    /// pictures: ⟨sg(g), v⟩ through the encoder, or ⟨sg(D(v) − D(v − g))/2, pictures⟩ through the
-    /// decoder (the latent step as a picture change, halved from the VAE's [−1, 1] to [0, 1]).
+    /// A scalar whose gradient carries the prior's cotangent to `pictures` (see PicturePrior).
     private func priorSurrogate(_ evaluation: PriorEvaluation, latents v: MLXArray, pictures: MLXArray) throws -> MLXArray {
-        let g = try stopGradient(evaluation.totalGradient(prior.configuration))
-        switch configuration.priorGradient {
-        case .encoder:
-            return try (g * v).sum()
-        case .decoder:
-            let vae = pipeline.vae
-            let fixed = try stopGradient(v)
-            let decoded = try vae.decode((concatenated([fixed, fixed - g], axis: 0) / vae.scalingFactor).asType(vae.parameterDType))
-            let halves = try decoded.asType(.float32).split(parts: 2, axis: 0)
-            return try (stopGradient((halves[0] - halves[1]) * 0.5) * pictures).sum()
-        }
+        try PicturePrior(prior: prior, path: configuration.priorGradient).surrogate(evaluation, latents: v, pictures: pictures)
     }
 
     public func checkpointGroups() throws -> [String: [String: MLXArray]] {

@@ -36,7 +36,7 @@ public enum ToyModelExport {
         }
         // Measured on the shipped model: sampling is best at 3 (docs/TOY_WORLD.md); the prior's
         // colours stay true at 7.5 and saturate to dark edges from ~20 (docs/TEXT_TO_3D.md).
-        try ModelRecommendations(guidanceScale: ["generate": 3, "optimize": 7.5, "text-to-3d": 7.5]).write(to: folder)
+        try ModelRecommendations(guidanceScale: ["generate": 3, "optimize": 7.5, "text-to-3d": 7.5, "edit": 7.5, "adapt-stylegan": 7.5]).write(to: folder)
         let schedulerFolder = folder.appendingPathComponent("scheduler")
         try fileManager.createDirectory(at: schedulerFolder, withIntermediateDirectories: true)
         try writeJSONObject(NoiseSchedule.stableDiffusionConfig(), to: schedulerFolder.appendingPathComponent("scheduler_config.json"))
