@@ -41,6 +41,11 @@ let package = Package(
         .target(name: "NN", dependencies: ["MLXCore"]),
         // Stable Diffusion parts: tokenizer, text encoder, UNet, VAE, schedulers, model-folder loading.
         .target(name: "Diffusion", dependencies: ["NN"]),
+        // libzip (Debian's libzip-dev), for torch.save's zip format.
+        .systemLibrary(name: "CZip", path: "Sources/CZip"),
+        // Files from elsewhere that are not pictures: torch.save checkpoints through a restricted
+        // pickle reader that executes nothing.
+        .target(name: "Formats", dependencies: ["MLXCore", "CZip"]),
         // StyleGAN2 (rosinality's layout): generator and discriminator; knows nothing of diffusion.
         .target(name: "StyleGAN", dependencies: ["NN"]),
         // The latent diffusion prior (SPEC §2): LSD + feature matching + KL.
@@ -56,7 +61,7 @@ let package = Package(
         // Text-to-3D: a latent radiance field optimised with the prior (Latent-NeRF, SJC).
         .target(name: "TextTo3D", dependencies: ["Runs", "Geometry"]),
         // StyleGAN2 domain adaptation with the prior (StyleGAN-NADA's setting, StyleGANFusion's loss).
-        .target(name: "StyleGANAdaptation", dependencies: ["Runs", "StyleGAN"]),
+        .target(name: "StyleGANAdaptation", dependencies: ["Runs", "StyleGAN", "Formats"]),
         // Layered image editing: Text2LIVE's editing network, compositing, losses, internal dataset and loop.
         .target(name: "LayeredEditing", dependencies: ["Runs"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
@@ -83,6 +88,7 @@ let package = Package(
                 "TextTo3D",
                 "LayeredEditing",
                 "StyleGANAdaptation",
+                "Formats",
                 "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -92,6 +98,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "PriorTests", dependencies: ["Prior"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),

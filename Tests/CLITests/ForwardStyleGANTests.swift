@@ -30,6 +30,22 @@ final class ForwardStyleGANTests: XCTestCase {
         }
     }
 
+    /// rosinality checkpoints written by torch.save, zip and legacy formats, read without Python.
+    func testTorchSaveCheckpointsGiveTheSameImages() throws {
+        let reference = try SafetensorsFile.load(Self.fixtures.appendingPathComponent("stylegan-32.outputs.safetensors").path).tensors["image_z"]!
+        let inputs = try SafetensorsFile.load(Self.fixtures.appendingPathComponent("stylegan-32.inputs.safetensors").path).tensors
+        let input = try temporaryPath("z.inputs.safetensors")
+        try SafetensorsFile(tensors: ["z": inputs["z"]!]).save(input)
+        for name in ["stylegan-32.pt", "stylegan-32-legacy.pt"] {
+            let output = try temporaryPath("\(name).outputs.safetensors")
+            let result = try CommandRunner.run(["forward", "stylegan", "--checkpoint", Self.fixtures.appendingPathComponent(name).path,
+                                                "--inputs", input, "--outputs", output])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let image = try XCTUnwrap(SafetensorsFile.load(output).tensors["image"])
+            XCTAssertLessThanOrEqual(try abs(image - reference).max().item(Float.self) / abs(reference).max().item(Float.self), 1e-4, name)
+        }
+    }
+
     func testBadInputsAreNamed() throws {
         let checkpoint = Self.fixtures.appendingPathComponent("stylegan-16.safetensors").path
         let input = try temporaryPath("bad.inputs.safetensors"), output = try temporaryPath("bad.outputs.safetensors")
