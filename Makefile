@@ -23,9 +23,11 @@ demo: build
 	$(BIN) text-to-3d --prompt "a red cube" --output runs/demo/text-to-3d
 	$(BIN) render-toy --shape sphere --colour green --output runs/demo/green-sphere.png
 	$(BIN) edit --image runs/demo/green-sphere.png --prompt "a blue sphere" --output runs/demo/edit
+	$(BIN) adapt-stylegan --prompt "a green cube" --output runs/demo/adapt-stylegan
 	@echo "pictures: runs/demo/generate/grid.png, runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
 	@echo "3D: runs/demo/text-to-3d/views.png, turntable.gif, mesh.obj / mesh.ply"
 	@echo "edit: runs/demo/edit/comparison.png (before | after), composite.png, alpha.png, edit.png (progress in runs/demo/edit/snapshots/)"
+	@echo "StyleGAN: runs/demo/adapt-stylegan/comparison.png (before | after pairs), generator.safetensors"
 
 bench: build
 	$(BIN) bench blas
