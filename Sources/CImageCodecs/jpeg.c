@@ -38,6 +38,13 @@ static void copy_message(const char *text, char *message, size_t message_size) {
     if (message && message_size) snprintf(message, message_size, "%s", text);
 }
 
+// Reads the header of `data` into `info`; the caller has set up its error manager and escape.
+static void read_header(struct jpeg_decompress_struct *info, const unsigned char *data, size_t size) {
+    jpeg_create_decompress(info);
+    jpeg_mem_src(info, data, (unsigned long)size);
+    jpeg_read_header(info, TRUE);
+}
+
 int lp_jpeg_size(const unsigned char *data, size_t size, int *width, int *height, char *message, size_t message_size) {
     struct jpeg_decompress_struct info;
     struct error_manager manager;
@@ -48,9 +55,7 @@ int lp_jpeg_size(const unsigned char *data, size_t size, int *width, int *height
         jpeg_destroy_decompress(&info);
         return 1;
     }
-    jpeg_create_decompress(&info);
-    jpeg_mem_src(&info, data, (unsigned long)size);
-    jpeg_read_header(&info, TRUE);
+    read_header(&info, data, size);
     *width = (int)info.image_width;
     *height = (int)info.image_height;
     jpeg_destroy_decompress(&info);
@@ -68,9 +73,7 @@ int lp_jpeg_decode(const unsigned char *data, size_t size, unsigned char *pixels
         jpeg_destroy_decompress(&info);
         return 1;
     }
-    jpeg_create_decompress(&info);
-    jpeg_mem_src(&info, data, (unsigned long)size);
-    jpeg_read_header(&info, TRUE);
+    read_header(&info, data, size);
     if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
         copy_message("CMYK JPEGs are not supported (convert the picture to RGB)", message, message_size);
         jpeg_destroy_decompress(&info);

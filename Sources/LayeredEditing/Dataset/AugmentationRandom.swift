@@ -1,24 +1,17 @@
-/// The random stream of one augmented view: SplitMix64 (Steele, Lea & Flood 2014; the same
-/// algorithm as ToyWorld's `SplitMix64`, copied here because applications do not import each
-/// other), seeded from (seed, step, view) so any step's batch can be rebuilt alone.
+import Runs
+
+/// The random stream of one augmented view: the run layer's SplitMix64, seeded from
+/// (seed, step, view) so any step's batch can be rebuilt alone.
 struct AugmentationRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64, step: Int, view: Int) {
-        state = seed
-        let first = next()
-        state = first ^ (UInt64(truncatingIfNeeded: step) &* 0xD1B5_4A32_D192_ED03)
-        let second = next()
-        state = second ^ (UInt64(truncatingIfNeeded: view) &* 0xCA5A_8263_9512_1157)
+        var seeded = SplitMix64(seed: seed)
+        var stepped = SplitMix64(seed: seeded.next() ^ (UInt64(truncatingIfNeeded: step) &* 0xD1B5_4A32_D192_ED03))
+        generator = SplitMix64(seed: stepped.next() ^ (UInt64(truncatingIfNeeded: view) &* 0xCA5A_8263_9512_1157))
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }

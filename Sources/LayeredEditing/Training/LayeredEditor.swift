@@ -155,7 +155,7 @@ public final class LayeredEditor: OptimizedSystem {
     }
 
     public func willCheckpoint(step: Int, in folder: RunFolder) throws {
-        try writeSnapshot(to: folder.file("snapshots/step-\(String(format: "%06d", step)).png"))
+        try writeSnapshot(to: folder.snapshotPath(step: step))
     }
 
     public func didFinish(in folder: RunFolder) throws {

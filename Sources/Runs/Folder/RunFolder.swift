@@ -22,6 +22,9 @@ public struct RunFolder {
     public func file(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     public var checkpointPath: String { file("checkpoint.safetensors") }
+
+    /// snapshots/step-NNNNNN.png: the picture of the state a checkpoint saves.
+    public func snapshotPath(step: Int) -> String { file(String(format: "snapshots/step-%06d.png", step)) }
     public var hasCheckpoint: Bool { FileManager.default.fileExists(atPath: checkpointPath) }
 
     public func writeJSON<T: Encodable>(_ value: T, to name: String) throws {

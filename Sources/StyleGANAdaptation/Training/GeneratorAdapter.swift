@@ -131,7 +131,7 @@ public final class GeneratorAdapter: OptimizedSystem {
     }
 
     public func willCheckpoint(step: Int, in folder: RunFolder) throws {
-        try writeSamples(of: trainable, grid: folder.file("snapshots/step-\(String(format: "%06d", step)).png"))
+        try writeSamples(of: trainable, grid: folder.snapshotPath(step: step))
     }
 
     public func didFinish(in folder: RunFolder) throws {
