@@ -28,7 +28,7 @@ struct Edit: ParsableCommand {
     @Option(help: "Prompt for the layer alone over a green screen (default: \"<prompt> over a green screen\").")
     var screenPrompt: String?
 
-    @Option(help: "Optimisation steps (default: 1000 for Stable Diffusion, 400 for a small model like the toy one).")
+    @Option(help: "Optimisation steps (default: 1000 for Stable Diffusion, 300 for a small model like the toy one).")
     var iterations: Int?
 
     @Option(help: "Random seed (network initialisation, augmentations, noise).")

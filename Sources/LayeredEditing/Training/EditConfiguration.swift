@@ -108,13 +108,13 @@ extension EditConfiguration {
     /// The defaults for a model that makes `imageSize`-pixel pictures: Text2LIVE's network, rate and
     /// weights for Stable Diffusion; for a small model (the toy world's 64-pixel pictures) the
     /// settings of the measured study in docs/EDITING.md: a network of 4 scales (64 → 4 pixels) and
-    /// 32 channels, 400 steps of 4 views at rate 0.02, sparsity 30, the prior's gradient through the
+    /// 32 channels, 300 steps of 4 views at rate 0.02, sparsity 30, the prior's gradient through the
     /// decoder, and no green-screen term (the toy model has never seen a green screen).
     public func scaled(toModelImageSize imageSize: Int) -> EditConfiguration {
         var c = self
         if imageSize <= Self.smallModelImageSize {
             c.generator = SkipGeneratorConfiguration(scales: 4, downChannels: 32, upChannels: 32, skipChannels: 4)
-            c.iterations = 400
+            c.iterations = 300
             c.augmentation.viewsPerStep = 4
             c.learningRate = 0.02
             c.sparsity.weight = 30
