@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(name: "LatentOptimizationTests", dependencies: ["LatentOptimization"]),
         .testTarget(name: "ToyWorldTests", dependencies: ["ToyWorld"]),
         .testTarget(name: "TextTo3DTests", dependencies: ["TextTo3D"]),
+        .testTarget(name: "StyleGANAdaptationTests", dependencies: ["StyleGANAdaptation"]),
         .testTarget(name: "LayeredEditingTests", dependencies: ["LayeredEditing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.

@@ -5,7 +5,7 @@ A random StyleGAN2 generator of the full config-f architecture (1024², style 51
 rosinality's channels; scripts/make_stylegan_reference.py's implementation, equal to rosinality's)
 is written once to --generator-file; then, each in its own child process with its peak resident
 memory read by wait4: the trainable generator on a batch of 2 W+ codes (frozen mapping), pictures
-resized to 512² (antialiased bilinear), the VAE encoder with autograd, the prior (guided UNet on a
+clamped to [0, 1] and resized to 512² (antialiased bilinear), the VAE encoder with autograd, the prior (guided UNet on a
 batch of 2 per sample, LSD clamped to [−1, 1], feature matching through the truncated decoder,
 KL; t ~ U[10, 500]), the surrogate ⟨g, v⟩ / N backward through encoder and generator, Adam
 (0, 0.99) on conv1/convs weights (biases frozen). 2 CPU threads, guidance 100, random embeddings.
@@ -73,7 +73,7 @@ def pytorch_step_time(model, generator_file, repeats, batch):
         with torch.no_grad():
             w = g.style(torch.randn(batch, 512)).unsqueeze(1).repeat(1, g.n_latent, 1)
         image = g([w], input_is_latent=True)
-        pictures = F.interpolate((image + 1) / 2, size=(size, size), mode="bilinear", antialias=True)
+        pictures = F.interpolate(((image + 1) / 2).clamp(0, 1), size=(size, size), mode="bilinear", antialias=True)
         v = vae.encode(pictures * 2 - 1).latent_dist.mean * scale
         t = torch.randint(10, 501, (batch,))
         out = prior(unet, vae, scheduler, v.detach(), torch.randn_like(v), t, cond.expand(batch, -1, -1),

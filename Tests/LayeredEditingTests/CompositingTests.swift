@@ -1,4 +1,5 @@
 import MLXCore
+import Prior
 import XCTest
 @testable import LayeredEditing
 

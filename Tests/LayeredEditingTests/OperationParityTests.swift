@@ -1,5 +1,6 @@
 import MLXCore
 import NN
+import Prior
 import XCTest
 @testable import LayeredEditing
 

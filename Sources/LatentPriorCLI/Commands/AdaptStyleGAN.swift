@@ -32,8 +32,11 @@ struct AdaptStyleGAN: ParsableCommand {
     @Option(help: "Samples per step (default: 2 for Stable Diffusion as NADA, 4 for a small model).")
     var batch: Int?
 
-    @Option(name: .customLong("lr"), help: "Adam learning rate (β = (0, 0.99)).")
-    var learningRate = defaults.learningRate
+    @Option(name: .customLong("lr"), help: "Adam learning rate, β = (0, 0.99) (default: 0.002 for Stable Diffusion as NADA and StyleGANFusion, \(AdaptationConfiguration.smallModelDefaults.learningRate) for a small model).")
+    var learningRate: Float?
+
+    @Option(help: "Weight of the structure term keeping each sample's layout like the frozen generator's (default: 0 for Stable Diffusion as StyleGANFusion, \(AdaptationConfiguration.smallModelDefaults.lambdaStructure) for a small model).")
+    var lambdaStructure: Float?
 
     @Option(help: "Before/after samples.")
     var samples = defaults.samples
@@ -66,7 +69,8 @@ struct AdaptStyleGAN: ParsableCommand {
         if let batch { configuration.batch = batch }
         if let priorGradient { configuration.priorGradient = priorGradient }
         configuration.layers = layers
-        configuration.learningRate = learningRate
+        if let learningRate { configuration.learningRate = learningRate }
+        if let lambdaStructure { configuration.lambdaStructure = lambdaStructure }
         configuration.samples = samples
         configuration.sampleTruncation = sampleTruncation
         configuration.seed = seed
@@ -75,7 +79,6 @@ struct AdaptStyleGAN: ParsableCommand {
         let folder = try runOptions.runFolder()
         let adapter = try GeneratorAdapter(configuration: configuration, pipeline: pipeline, run: folder, resume: runOptions.resume)
         print("adapting \(configuration.generator) (\(adapter.trainable.architecture)) to \"\(configuration.prompt)\"")
-        try adapter.writeBefore(to: folder)
         try runWithProgress(label: "adapt", completed: adapter.completedSteps, total: configuration.iterations) { try adapter.adapt(report: $0) }
         print("comparison: \(folder.file("comparison.png")); adapted generator: \(folder.file("generator.safetensors"))")
     }

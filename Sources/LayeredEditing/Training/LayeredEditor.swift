@@ -74,9 +74,7 @@ public final class LayeredEditor: OptimizedSystem {
 
     /// The scaled latent of pictures in [0, 1] and the structure layer's features, in one encoder pass.
     private func encode(_ pictures: MLXArray) throws -> (latents: MLXArray, features: MLXArray) {
-        let vae = pipeline.vae
-        let encoded = try vae.encodeWithFeatures(PictureRange.toVAE(pictures).asType(vae.parameterDType), layers: [structure.layer])
-        return (try (encoded.mean * vae.scalingFactor).asType(.float32), try encoded.features[structure.layer]!.asType(.float32))
+        try structure.encode(pictures, vae: pipeline.vae)
     }
 
     public func step(_ context: StepContext) throws -> EditStep {

@@ -52,6 +52,11 @@ public struct AdaptationConfiguration: RunConfiguration {
     /// StyleGANFusion clamps the LSD gradient to [−1, 1].
     public var clampLSD: Float? = 1
     public var priorGradient = PriorGradientPath.encoder
+    /// Weight of the structure term that keeps each adapted sample's layout like the frozen
+    /// generator's (StyleGANFusion's regularisers against the frozen generator are LPIPS and CLIP
+    /// based; this is `edit`'s term, self-similarity of VAE-encoder mid-block features, which needs no
+    /// other network). 0 for Stable Diffusion (StyleGANFusion's main setting has no regulariser).
+    public var lambdaStructure: Float = 0
     public var prior: PriorConfiguration
 
     public init(prompt: String, model: String, generator: String) {
@@ -80,6 +85,7 @@ public struct AdaptationConfiguration: RunConfiguration {
         guard learningRate > 0, learningRate.isFinite else { throw fail("--lr must be a positive number, got \(learningRate)") }
         guard (1...1024).contains(samples) else { throw fail("--samples must lie in 1…1024, got \(samples)") }
         guard sampleTruncation > 0, sampleTruncation <= 1 else { throw fail("--sample-truncation must lie in (0, 1], got \(sampleTruncation)") }
+        guard lambdaStructure >= 0, lambdaStructure.isFinite else { throw fail("--lambda-structure must be a non-negative number, got \(lambdaStructure)") }
         if let clampLSD, !(clampLSD > 0) { throw fail("--clamp must be positive, got \(clampLSD)") }
         switch layers {
         case .auto(let count) where count < 1: throw fail("--layers auto:K needs K ≥ 1")
@@ -94,15 +100,22 @@ extension AdaptationConfiguration {
     /// Models whose pictures are at most this many pixels across are "small" (the toy model: 64).
     static let smallModelImageSize = 128
 
+    /// What a small model (the toy one) changes, measured in the toy study (docs/STYLEGAN.md).
+    public static let smallModelDefaults = (iterations: 150, batch: 4, learningRate: Float(0.002), lambdaStructure: Float(50),
+                                            priorGradient: PriorGradientPath.decoder)
+
     /// The defaults for a model that makes `imageSize`-pixel pictures: StyleGANFusion's for Stable
-    /// Diffusion; for a small model the measured toy settings (docs/STYLEGAN.md): the prior's
-    /// gradient through the decoder, a batch of 4, 150 steps.
+    /// Diffusion; for a small model the measured toy settings (`smallModelDefaults`): the prior's
+    /// gradient through the decoder, a batch of 4, the structure term on.
     public func scaled(toModelImageSize imageSize: Int) -> AdaptationConfiguration {
         var c = self
         if imageSize <= Self.smallModelImageSize {
-            c.priorGradient = .decoder
-            c.batch = 4
-            c.iterations = 150
+            let small = Self.smallModelDefaults
+            c.priorGradient = small.priorGradient
+            c.batch = small.batch
+            c.iterations = small.iterations
+            c.learningRate = small.learningRate
+            c.lambdaStructure = small.lambdaStructure
         } else {
             c.priorGradient = .encoder
             c.batch = 2

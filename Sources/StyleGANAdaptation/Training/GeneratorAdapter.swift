@@ -19,6 +19,9 @@ public final class GeneratorAdapter: OptimizedSystem {
     public let trainable: StyleGAN2Generator
     let prior: LatentDiffusionPrior
     let picturePrior: PicturePrior
+    /// Keeps each sample's layout: the self-similarity of VAE-encoder features of the adapted sample
+    /// against the frozen generator's sample for the same code and noise (weight 0: off).
+    let structure: StructureLoss
     let conditioning: TextConditioning
     let adam: Adam
     let run: OptimizationRun<AdaptationConfiguration>
@@ -41,6 +44,7 @@ public final class GeneratorAdapter: OptimizedSystem {
         }
         prior = try LatentDiffusionPrior(pipeline: pipeline, configuration: configuration.prior)
         picturePrior = PicturePrior(prior: prior, path: configuration.priorGradient)
+        structure = StructureLoss(weight: configuration.lambdaStructure)
         conditioning = try TextConditioning(prompt: configuration.prompt, negativePrompt: configuration.negativePrompt, encoder: pipeline.prompts)
         adam = Adam(learningRate: configuration.learningRate, betas: (0, 0.99))
         run = try OptimizationRun(configuration: self.configuration, folder: folder, command: "adapt-stylegan",
@@ -48,31 +52,47 @@ public final class GeneratorAdapter: OptimizedSystem {
         try run.restore(self)
     }
 
-    /// Runs the remaining steps, checkpointing every `saveEvery` and at the end, then writes the
-    /// after-pictures, the comparison and generator.safetensors.
+    /// Writes the before-pictures (once per run folder), runs the remaining steps, checkpointing every
+    /// `saveEvery` and at the end, then writes the after-pictures, the comparison and generator.safetensors.
     public func adapt(report: (AdaptationStep) -> Void) throws {
+        if !FileManager.default.fileExists(atPath: run.folder.file("before.png")) { try writeBefore(to: run.folder) }
         try run.execute(self, report: report)
     }
 
     /// The model's picture size: generator outputs are resized to it before encoding.
     var modelImageSize: Int { pipeline.defaultImageSize }
 
-    /// Generator output [B, s, s, 3] in about [−1, 1] → pictures [B, S, S, 3] in about [0, 1] at the model's size.
+    /// Generator output [B, s, s, 3] in about [−1, 1] → pictures [B, S, S, 3] in [0, 1] at the model's size.
+    /// Clamped as the samples written to disk are: the VAE and the prior know only pictures in range,
+    /// and unclamped the prior pushed colours past it without bound (the toy study in docs/STYLEGAN.md:
+    /// every sample a saturated green, background included); a clamped pixel passes no gradient.
     func pictures(_ images: MLXArray) throws -> MLXArray {
         let size = modelImageSize
-        let unit = try (images + 1) * 0.5
+        let unit = try clip((images + 1) * 0.5, min: 0, max: 1)
         guard images.dim(1) != size || images.dim(2) != size else { return unit }
         return try unit.resizedBilinear(height: size, width: size, antialias: images.dim(1) > size)
     }
 
-    /// The prior's surrogate for the generator's pictures, per latent element (as `edit`'s), with its diagnostics.
-    func priorLoss(_ images: MLXArray, key: MLXArray, progress: Float) throws -> (loss: MLXArray, evaluation: PriorEvaluation) {
+    /// The prior's surrogate for the generator's pictures, per latent element (as `edit`'s), plus the
+    /// weighted structure term against `frozenImages` when its weight is not 0, with the prior's diagnostics.
+    func priorLoss(_ images: MLXArray, frozenImages: MLXArray?, key: MLXArray, progress: Float)
+        throws -> (loss: MLXArray, structure: MLXArray?, evaluation: PriorEvaluation) {
         let pictures = try self.pictures(images)
-        let v = try picturePrior.encode(pictures)
+        var structureTerm: MLXArray?
+        let v: MLXArray
+        if let frozenImages, structure.weight > 0 {
+            let encoded = try structure.encode(pictures, vae: prior.vae)
+            v = encoded.latents
+            let target = try stopGradient(structure.features(of: self.pictures(frozenImages), vae: prior.vae).asType(.float32))
+            structureTerm = try structure.loss(inputFeatures: target, compositeFeatures: encoded.features)
+        } else {
+            v = try picturePrior.encode(pictures)
+        }
         let evaluation = try prior.evaluate(latents: stopGradient(v), conditioning: conditioning, key: key, progress: progress)
         let elements = Float(v.dim(1) * v.dim(2) * v.dim(3))
-        let loss = try picturePrior.surrogate(evaluation, latents: v, pictures: pictures, clampLSD: configuration.clampLSD) / elements
-        return (loss, evaluation)
+        var loss = try picturePrior.surrogate(evaluation, latents: v, pictures: pictures, clampLSD: configuration.clampLSD) / elements
+        if let structureTerm { loss = try loss + structureTerm * structure.weight }
+        return (loss, structureTerm, evaluation)
     }
 
     public func step(_ context: StepContext) throws -> AdaptationStep {
@@ -83,22 +103,23 @@ public final class GeneratorAdapter: OptimizedSystem {
         let layers = try chooseLayers(key: keys[3], progress: context.progress)
         TrainableLayers.train(layers, of: trainable)
         let trainable = self.trainable
+        let frozenImages = structure.weight > 0 ? try stopGradient(frozen.synthesize(codes, noise: .random(keys[1]))) : nil
         let (values, gradients) = try trainable.valueAndGradients(withAuxiliary: {
             let images = try trainable.synthesize(codes, noise: .random(keys[1]))
-            let (loss, evaluation) = try self.priorLoss(images, key: keys[2], progress: context.progress)
+            let (loss, structureTerm, evaluation) = try self.priorLoss(images, frozenImages: frozenImages, key: keys[2], progress: context.progress)
             let zero = try MLXArray(Float(0))
-            return [loss, evaluation.lsdLoss, evaluation.fmLoss ?? zero, evaluation.klLoss ?? zero,
+            return [loss, evaluation.lsdLoss, evaluation.fmLoss ?? zero, evaluation.klLoss ?? zero, structureTerm ?? zero,
                     try MLXArray(evaluation.timesteps.map(Float.init))]
         })
         let zero = try MLXArray(Float(0))
         let energy = try gradients.values.map { try square($0).sum() }.reduce(zero) { try $0 + $1 }
         try eval(Array(values) + [energy])
-        let numbers = try values.prefix(4).map { try $0.item(Float.self) }
-        try context.requireFinite(Array(zip(["the total loss", "the LSD loss", "the feature-matching loss", "the KL loss"], numbers))
+        let numbers = try values.prefix(5).map { try $0.item(Float.self) }
+        try context.requireFinite(Array(zip(["the total loss", "the LSD loss", "the feature-matching loss", "the KL loss", "the structure term"], numbers))
                                   + [("the generator's gradient", try energy.item(Float.self))])
         try adam.update(trainable, gradients: gradients)
-        return AdaptationStep(step: context.step, timestep: Int(try values[4].toArray(Float.self)[0]), lsd: numbers[1], fm: numbers[2],
-                              kl: numbers[3], layers: layers)
+        return AdaptationStep(step: context.step, timestep: Int(try values[5].toArray(Float.self)[0]), lsd: numbers[1], fm: numbers[2],
+                              kl: numbers[3], structure: numbers[4], layers: layers)
     }
 
     /// The W+ indices to train this step: all, the given ones, or NADA's adaptive choice — the
@@ -114,9 +135,11 @@ public final class GeneratorAdapter: OptimizedSystem {
             let keys = try Random.split(key, count: 3)
             let z = try Random.normal([8, trainable.architecture.styleDimension], key: keys[0])
             let codes = try stopGradient(frozen.latents([frozen.mapping(z)]))
-            let slope = try grad({ [try self.priorLoss(self.trainable.synthesize($0[0], noise: .random(keys[1])), key: keys[2], progress: progress).loss] })([codes])[0]
+            let slope = try grad({ [try self.priorLoss(self.trainable.synthesize($0[0], noise: .random(keys[1])), frozenImages: nil, key: keys[2], progress: progress).loss] })([codes])[0]
             let movement = try abs(slope).mean(axes: [0, 2]).toArray(Float.self)
-            let ranked = movement.enumerated().sorted { $0.element > $1.element }.map(\.offset)
+            // Only indices that name a trainable layer compete (NADA's index 1 is to_rgb1, frozen here).
+            let candidates = Set(TrainableLayers.allIndices(of: trainable))
+            let ranked = movement.enumerated().filter { candidates.contains($0.offset) }.sorted { $0.element > $1.element }.map(\.offset)
             return Array(ranked.prefix(count)).sorted()
         }
     }

@@ -16,10 +16,10 @@ public enum SelfSimilarity {
     /// a fixed grid, so the same positions are compared for input and composite).
     public static func matrix(_ features: MLXArray, maximumTokens: Int) throws -> MLXArray {
         guard features.ndim == 4 else {
-            throw LayeredEditingError.invalidShape(what: "feature map", shape: features.shape, expected: "[N, h, w, C]")
+            throw PriorError.invalidInput("feature map: shape \(features.shape), expected [N, h, w, C]")
         }
         guard maximumTokens >= 1 else {
-            throw LayeredEditingError.invalidSetting(name: "maximum_tokens", value: "\(maximumTokens)", expected: "at least 1")
+            throw PriorError.invalidSetting("maximum_tokens = \(maximumTokens): expected at least 1")
         }
         let (n, h, w, c) = (features.dim(0), features.dim(1), features.dim(2), features.dim(3))
         let s = stride(height: h, width: w, maximumTokens: maximumTokens)

@@ -2,7 +2,7 @@ import Diffusion
 import MLXCore
 import NN
 import XCTest
-@testable import LayeredEditing
+@testable import Prior
 
 /// The structure term through a tiny random VAE encoder.
 final class StructureLossTests: XCTestCase {

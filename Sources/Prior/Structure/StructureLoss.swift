@@ -40,8 +40,7 @@ public struct StructureLoss: Sendable, Equatable {
     /// average over pictures of Text2LIVE's per-picture MSELoss.
     public func loss(inputFeatures: MLXArray, compositeFeatures: MLXArray) throws -> MLXArray {
         guard inputFeatures.shape == compositeFeatures.shape else {
-            throw LayeredEditingError.invalidShape(what: "composite features", shape: compositeFeatures.shape,
-                                                   expected: "\(inputFeatures.shape) (the input features' shape)")
+            throw PriorError.invalidInput("composite features: shape \(compositeFeatures.shape), expected \(inputFeatures.shape) (the input features' shape)")
         }
         let target = try stopGradient(SelfSimilarity.matrix(inputFeatures, maximumTokens: maximumTokens))
         let current = try SelfSimilarity.matrix(compositeFeatures, maximumTokens: maximumTokens)
@@ -54,11 +53,18 @@ public struct StructureLoss: Sendable, Equatable {
         return try loss(inputFeatures: stopGradient(inputFeatures), compositeFeatures: try features(of: composite, vae: vae))
     }
 
+    /// The scaled latent (float32) of pictures in [0, 1] and `layer`'s features, in one encoder
+    /// pass: what the prior needs and what this term compares.
+    public func encode(_ pictures: MLXArray, vae: AutoencoderKL) throws -> (latents: MLXArray, features: MLXArray) {
+        let encoded = try vae.encodeWithFeatures(PictureRange.toVAE(pictures).asType(vae.parameterDType), layers: [layer])
+        return (try (encoded.mean * vae.scalingFactor).asType(.float32), try encoded.features[layer]!.asType(.float32))
+    }
+
     /// `layer`'s features of a picture in [0, 1] (the encoder takes [−1, 1]).
     public func features(of picture: MLXArray, vae: AutoencoderKL) throws -> MLXArray {
         let features = try vae.encoderFeatures(PictureRange.toVAE(picture), layers: [layer])
         guard let map = features[layer] else {
-            throw LayeredEditingError.invalidSetting(name: "structure layer", value: "\(layer)", expected: "a layer of the VAE encoder")
+            throw PriorError.invalidSetting("structure layer = \(layer): expected a layer of the VAE encoder")
         }
         return map
     }
