@@ -17,6 +17,10 @@ final class ReflectionPaddedConvolution: Module {
 
     func callAsFunction(_ x: MLXArray) throws -> MLXArray {
         let padded = try x.reflectionPadded2d(padding)
+        if convolution.stride == 2 {
+            // The downsampling convolutions: MLX's CPU strided convolution and its gradient are the slow path.
+            return try validStride2Conv2d(padded, convolution.weight.value, bias: convolution.bias?.value)
+        }
         guard convolution.stride == 1, padding > 0 else { return try convolution(padded) }
         // A valid convolution of the padded map is the interior of its same (zero-padded)
         // convolution: one extra ring of outputs buys the CPU's im2col-free (Winograd) kernel,

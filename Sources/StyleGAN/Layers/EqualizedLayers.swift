@@ -50,13 +50,6 @@ final class EqualLinear: Module {
     }
 }
 
-extension EqualConv2d {
-    /// Indices start, start + 2, … below start + span.
-    static func everyOther(from start: Int, count span: Int) throws -> MLXArray {
-        try MLXArray(Array(Swift.stride(from: start, to: start + span, by: 2)).map(Int32.init))
-    }
-}
-
 /// conv2d(x, W / √(in·k²), b) on channels-last input; weight [out, k, k, in] in memory,
 /// [out, in, k, k] in files.
 final class EqualConv2d: Module {
@@ -81,21 +74,8 @@ final class EqualConv2d: Module {
             return try sameConv2d(x, kernel, bias: bias?.value)
         }
         if stride == 2, padding == 0, k % 2 == 1 {
-            // Valid stride-2 convolution as a same convolution read at every other valid position
-            // (MLX's CPU strided convolution and its gradient were the discriminator's bottleneck);
-            // a 1×1 kernel needs no neighbours, so the input is subsampled first.
-            let half = k / 2
-            if k == 1 {
-                let picked = try x.take(try Self.everyOther(from: 0, count: x.dim(1)), axis: 1)
-                    .take(try Self.everyOther(from: 0, count: x.dim(2)), axis: 2)
-                let y = try sameConv2d(picked, kernel)
-                return try bias.map { try y + $0.value } ?? y
-            }
-            let full = try sameConv2d(x, kernel)
-            let rows = (x.dim(1) - k) / 2 + 1, columns = (x.dim(2) - k) / 2 + 1
-            let y = try full.take(try Self.everyOther(from: half, count: 2 * rows - 1), axis: 1)
-                .take(try Self.everyOther(from: half, count: 2 * columns - 1), axis: 2)
-            return try bias.map { try y + $0.value } ?? y
+            // MLX's CPU strided convolution and its gradient were the discriminator's bottleneck.
+            return try validStride2Conv2d(x, kernel, bias: bias?.value)
         }
         let y = try conv2d(x, kernel, stride: stride, padding: padding)
         return try bias.map { try y + $0.value } ?? y
