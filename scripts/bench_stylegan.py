@@ -62,7 +62,7 @@ def pytorch_step_time(model, generator_file, repeats, batch):
                  if (name.startswith("conv1.") or name.startswith("convs.")) and not name.endswith("bias")]
     for p in trainable:
         p.requires_grad_(True)
-    optimizer = torch.optim.Adam(trainable, lr=0.002, betas=(0, 0.99))
+    optimizer = torch.optim.Adam(trainable, lr=0.002, betas=(0.0, 0.99))
     cond = torch.randn(1, 77, unet.config.cross_attention_dim)
     uncond = torch.randn_like(cond)
     scale = vae.config.scaling_factor
