@@ -40,7 +40,7 @@ let package = Package(
         // Modules with parameter trees, layers, optimisers, weight loading with a rename table.
         .target(name: "NN", dependencies: ["MLXCore"]),
         // Stable Diffusion parts: tokenizer, text encoder, UNet, VAE, schedulers, model-folder loading.
-        .target(name: "Diffusion", dependencies: ["NN"]),
+        .target(name: "Diffusion", dependencies: ["NN", "Formats"]),
         // libzip (Debian's libzip-dev), for torch.save's zip format.
         .systemLibrary(name: "CZip", path: "Sources/CZip"),
         // Files from elsewhere that are not pictures: torch.save checkpoints through a restricted

@@ -6,12 +6,12 @@ import MLXCore
 /// docs/BENCHMARKS.md compare against diffusers: UNet (batch 2, 64×64 latents), VAE decoder
 /// (64×64 latents), text encoder (batch 2 × 77 tokens). Inputs are fixed random tensors.
 public struct StableDiffusionBenchmark {
-    public let folder: ModelFolder
+    public let folder: any StableDiffusionSource
     public var repeats = 3
     public var latentSize = 64
     public var components = ["text-encoder", "unet", "vae-decode"]
 
-    public init(folder: ModelFolder) {
+    public init(folder: any StableDiffusionSource) {
         self.folder = folder
     }
 

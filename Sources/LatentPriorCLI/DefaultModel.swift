@@ -19,6 +19,15 @@ enum DefaultModel {
             .deletingLastPathComponent().appendingPathComponent("Models/toy-gan/generator.safetensors").path
     }
 
+    /// CLIP's vocabulary and merges (Models/clip-tokenizer), for single checkpoint files, which do not hold them.
+    static var clipTokenizer: String {
+        if let override = ProcessInfo.processInfo.environment["LATENT_PRIOR_CLIP_TOKENIZER"], !override.isEmpty {
+            return override
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/clip-tokenizer").path
+    }
+
     static func resolve(_ model: String?) -> String {
         model ?? path
     }

@@ -19,7 +19,7 @@ public enum Component: String, CaseIterable, Sendable {
         }
     }
 
-    public func run(model: ModelFolder, inputs: [String: MLXArray], dtype: DType = .float32) throws -> [String: MLXArray] {
+    public func run(model: any StableDiffusionSource, inputs: [String: MLXArray], dtype: DType = .float32) throws -> [String: MLXArray] {
         for (name, rank) in self.inputs {
             guard let tensor = inputs[name] else {
                 throw DiffusionError.invalidInput("\(rawValue) needs an input tensor '\(name)' (found: \(inputs.keys.sorted().joined(separator: ", ")))")

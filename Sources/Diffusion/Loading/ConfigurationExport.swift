@@ -13,8 +13,8 @@ extension UNetConfiguration {
             "layers_per_block": layersPerBlock.count > 1 && Set(layersPerBlock).count == 1 ? layersPerBlock[0] : layersPerBlock,
             "transformer_layers_per_block": Set(transformerLayersPerBlock).count == 1 ? transformerLayersPerBlock[0] : transformerLayersPerBlock,
             "attention_head_dim": Set(attentionHeads).count == 1 ? attentionHeads[0] : attentionHeads,
-            "cross_attention_dim": crossAttentionDimensions, "norm_num_groups": normGroups, "norm_eps": Double(normEps),
-            "flip_sin_to_cos": flipSinToCos, "freq_shift": Double(frequencyShift), "use_linear_projection": useLinearProjection,
+            "cross_attention_dim": crossAttentionDimensions, "norm_num_groups": normGroups, "norm_eps": jsonNumber(normEps),
+            "flip_sin_to_cos": flipSinToCos, "freq_shift": jsonNumber(frequencyShift), "use_linear_projection": useLinearProjection,
             "upcast_attention": upcastAttention, "downsample_padding": downsamplePadding, "center_input_sample": centerInputSample,
             "act_fn": "silu",
         ]
@@ -28,7 +28,7 @@ extension VAEConfiguration {
             "down_block_types": Array(repeating: "DownEncoderBlock2D", count: blockOutChannels.count),
             "up_block_types": Array(repeating: "UpDecoderBlock2D", count: blockOutChannels.count),
             "block_out_channels": blockOutChannels, "layers_per_block": layersPerBlock, "latent_channels": latentChannels,
-            "norm_num_groups": normGroups, "scaling_factor": Double(scalingFactor), "act_fn": "silu",
+            "norm_num_groups": normGroups, "scaling_factor": jsonNumber(scalingFactor), "act_fn": "silu",
             "sample_size": 8 * (1 << (blockOutChannels.count - 1)),
         ]
     }
@@ -40,7 +40,7 @@ extension TextEncoderConfiguration {
             "architectures": ["CLIPTextModel"], "model_type": "clip_text_model", "vocab_size": vocabularySize,
             "hidden_size": hiddenSize, "intermediate_size": intermediateSize, "num_hidden_layers": layers,
             "num_attention_heads": heads, "max_position_embeddings": maxPositions, "hidden_act": activation.rawValue,
-            "layer_norm_eps": Double(layerNormEps), "bos_token_id": vocabularySize - 2, "eos_token_id": vocabularySize - 1,
+            "layer_norm_eps": jsonNumber(layerNormEps), "bos_token_id": vocabularySize - 2, "eos_token_id": vocabularySize - 1,
             "pad_token_id": vocabularySize - 1, "projection_dim": hiddenSize,
         ]
     }
@@ -55,6 +55,12 @@ extension NoiseSchedule {
             "set_alpha_to_one": false, "clip_sample": false,
         ]
     }
+}
+
+/// A Float as the decimal it was written as (1e-05, not 9.999999747378752e-06): the shortest
+/// decimal that reads back as the same Float, so Python reads the value diffusers' own configs hold.
+func jsonNumber(_ value: Float) -> Double {
+    Double("\(value)") ?? Double(value)
 }
 
 /// Writes a JSON object with sorted keys (stable diffs for committed model folders).

@@ -30,12 +30,17 @@ public final class StableDiffusion {
         self.schedule = schedule
     }
 
-    /// Loads every component of a diffusers Stable Diffusion folder.
-    public static func load(_ folder: ModelFolder, dtype: DType = .float32) throws -> StableDiffusion {
-        let tokenizer = try CLIPTokenizer(directory: try folder.component("tokenizer"))
-        let encoder = PromptEncoder(tokenizer: tokenizer, textEncoder: try folder.loadTextEncoder(dtype: dtype))
-        let schedule = try NoiseSchedule(config: folder.config("scheduler", file: "scheduler_config.json"))
-        return StableDiffusion(prompts: encoder, unet: try folder.loadUNet(dtype: dtype), vae: try folder.loadVAE(dtype: dtype),
+    /// Loads every component of a Stable Diffusion model (diffusers folder or single file).
+    public static func load(_ source: any StableDiffusionSource, dtype: DType = .float32) throws -> StableDiffusion {
+        let tokenizer = try source.makeTokenizer()
+        let textEncoder = try source.loadTextEncoder(dtype: dtype)
+        guard tokenizer.vocabularySize <= textEncoder.configuration.vocabularySize else {
+            throw DiffusionError.invalidInput(
+                "'\(source.path)': the tokenizer has \(tokenizer.vocabularySize) tokens but the text encoder only \(textEncoder.configuration.vocabularySize)")
+        }
+        let encoder = PromptEncoder(tokenizer: tokenizer, textEncoder: textEncoder)
+        let schedule = try NoiseSchedule(config: source.schedulerConfig())
+        return StableDiffusion(prompts: encoder, unet: try source.loadUNet(dtype: dtype), vae: try source.loadVAE(dtype: dtype),
                                schedule: schedule)
     }
 

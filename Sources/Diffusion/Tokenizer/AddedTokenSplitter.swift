@@ -1,7 +1,8 @@
-/// Cuts raw text around added (special) tokens before any clean-up, as transformers' slow
-/// tokenizers do with their `Trie`: at each position the longest token that starts there wins,
-/// matched code point for code point (so "<|ENDOFTEXT|>" is not cut out here). With SD 2.x's
-/// `pad_token` "!" this makes every "!" in a prompt the single token "!" (id 0), never part of a word.
+/// Cuts text around added (special) tokens, as the tokenizers-backed CLIP tokenizer does: at each
+/// position the longest token that starts there wins, matched code point for code point. The
+/// tokenizer runs two of these: one over the raw text with the tokens whose `normalized` is false,
+/// one over each normalised piece with the others. With SD 2.x's `pad_token` "!" this makes every "!"
+/// in a prompt the single token "!" (id 0), never part of a word.
 struct AddedTokenSplitter {
     enum Fragment: Equatable {
         case text(Range<Int>)
@@ -16,11 +17,10 @@ struct AddedTokenSplitter {
 
     private let entries: [Entry]
 
-    /// `tokens` with their ids; later duplicates of the same content are ignored.
+    /// `tokens` with their ids; each content must appear once.
     init(tokens: [(CLIPAddedToken, Int32)]) {
-        var seen = Set<String>()
         var entries: [Entry] = []
-        for (token, id) in tokens where !token.content.isEmpty && seen.insert(token.content).inserted {
+        for (token, id) in tokens where !token.content.isEmpty {
             entries.append(Entry(scalars: Array(token.content.unicodeScalars), token: token, id: id))
         }
         // Longest first, so the first match found at a position is the longest.
@@ -34,8 +34,8 @@ struct AddedTokenSplitter {
         var stripNextLeft = false
         func appendText(_ start: Int, _ end: Int, stripRight: Bool) {
             var start = start, end = end
-            if stripNextLeft { while start < end, CLIPTextCleaner.isPythonSpace(text[start]) { start += 1 } }
-            if stripRight { while start < end, CLIPTextCleaner.isPythonSpace(text[end - 1]) { end -= 1 } }
+            if stripNextLeft { while start < end, text[start].properties.isWhitespace { start += 1 } }
+            if stripRight { while start < end, text[end - 1].properties.isWhitespace { end -= 1 } }
             if start < end { fragments.append(.text(start..<end)) }
         }
         while position < text.count {

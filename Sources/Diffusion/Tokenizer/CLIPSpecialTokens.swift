@@ -1,18 +1,22 @@
 import Foundation
 
-/// A token matched verbatim in the raw text before any clean-up (transformers' `AddedToken`).
+/// A token cut out of the text before the BPE (transformers' `AddedToken`).
 public struct CLIPAddedToken: Equatable, Sendable {
     public var content: String
     /// Whether white space to the left/right of the token is dropped with it.
     public var stripsLeft: Bool
     public var stripsRight: Bool
+    /// Matched in the normalised (lower-cased) text rather than the raw text. A token written as a
+    /// plain string is a special token, matched raw; the config's objects say `"normalized"`.
+    public var normalized: Bool
     /// The id given by tokenizer_config.json's `added_tokens_decoder`; nil: the vocabulary's.
     public var id: Int?
 
-    public init(_ content: String, stripsLeft: Bool = false, stripsRight: Bool = false, id: Int? = nil) {
+    public init(_ content: String, stripsLeft: Bool = false, stripsRight: Bool = false, normalized: Bool = false, id: Int? = nil) {
         self.content = content
         self.stripsLeft = stripsLeft
         self.stripsRight = stripsRight
+        self.normalized = normalized
         self.id = id
     }
 }
@@ -83,7 +87,8 @@ public struct CLIPSpecialTokens: Equatable, Sendable {
     private static func addedToken(_ value: Any) -> CLIPAddedToken? {
         if let content = value as? String { return CLIPAddedToken(content) }
         guard let object = value as? [String: Any], let content = object["content"] as? String else { return nil }
-        return CLIPAddedToken(content, stripsLeft: object["lstrip"] as? Bool ?? false, stripsRight: object["rstrip"] as? Bool ?? false)
+        return CLIPAddedToken(content, stripsLeft: object["lstrip"] as? Bool ?? false, stripsRight: object["rstrip"] as? Bool ?? false,
+                              normalized: object["normalized"] as? Bool ?? false)
     }
 
     private static func readObject(_ url: URL) throws -> [String: Any] {

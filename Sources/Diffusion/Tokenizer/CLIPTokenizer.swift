@@ -1,12 +1,12 @@
 import Foundation
 
-/// CLIP's byte-level BPE tokenizer, reproducing transformers' (slow) `CLIPTokenizer` as diffusers'
-/// Stable Diffusion pipelines call it:
+/// CLIP's byte-level BPE tokenizer, reproducing the tokenizers-backed CLIP tokenizer (transformers 5's
+/// `CLIPTokenizer`, transformers 4's `CLIPTokenizerFast`) as diffusers' Stable Diffusion pipelines call it:
 ///
 ///     tokenizer(prompt, padding="max_length", max_length=tokenizer.model_max_length, truncation=True)
 ///
 /// Steps: cut out added/special tokens from the raw text (`AddedTokenSplitter`); clean each
-/// remaining piece as transformers does without ftfy (`CLIPTextCleaner`); split it into words with
+/// remaining piece (`CLIPTextNormalizer`: NFC, white space runs, lower case); split it into words with
 /// CLIP's regex (`CLIPWordSplitter`); spell each word's UTF-8 bytes in the byte-level alphabet with
 /// "</w>" on the last symbol and merge by rank (`BytePairMerges`); look the symbols up in vocab.json,
 /// unknown ones becoming the unknown token.
@@ -25,10 +25,9 @@ public final class CLIPTokenizer: @unchecked Sendable {
     private let merges: BytePairMerges
     /// vocab.json id of every BPE symbol (the unknown id for symbols not in it).
     private let symbolIDs: [Int32]
-    private let addedTokens: AddedTokenSplitter
-    /// "<|startoftext|>" and "<|endoftext|>" found by the word regex (e.g. from "<|ENDOFTEXT|>", which
-    /// the added-token cut misses) are not merged: transformers seeds its BPE cache with them.
-    private let verbatimWords: [[UInt8]: (content: String, id: Int32)]
+    /// Added tokens matched in the raw text, and those matched in the normalised text.
+    private let rawAddedTokens: AddedTokenSplitter
+    private let normalizedAddedTokens: AddedTokenSplitter
 
     private let cacheLock = NSLock()
     private var cache: [[UInt8]: [Int32]] = [:]
@@ -70,20 +69,25 @@ public final class CLIPTokenizer: @unchecked Sendable {
         for token in specialTokens.additional {
             added.append((token, try id(of: token, role: "added token")))
         }
-        addedTokens = AddedTokenSplitter(tokens: added)
+        // One entry per content; where a content has several roles (SD 1.x's "<|endoftext|>" is eos, unk
+        // and pad) the last role's settings win, as transformers registers them in this order.
+        var byContent: [String: (CLIPAddedToken, Int32)] = [:]
+        var order: [String] = []
+        for entry in added {
+            if byContent[entry.0.content] == nil { order.append(entry.0.content) }
+            byContent[entry.0.content] = entry
+        }
+        let unique = order.map { byContent[$0]! }
+        rawAddedTokens = AddedTokenSplitter(tokens: unique.filter { !$0.0.normalized })
+        normalizedAddedTokens = AddedTokenSplitter(tokens: unique.filter { $0.0.normalized })
 
         let merges = BytePairMerges(pairs: merges)
         self.merges = merges
         let unknownID = self.unknownID
         symbolIDs = merges.symbols.map { symbol in vocabulary[symbol].map(Int32.init) ?? unknownID }
-        var verbatimWords: [[UInt8]: (String, Int32)] = [:]
-        for word in ["<|startoftext|>", "<|endoftext|>"] {
-            verbatimWords[Array(word.utf8)] = (word, vocabulary[word].map(Int32.init) ?? unknownID)
-        }
-        self.verbatimWords = verbatimWords
     }
 
-    /// One token of the output: an added token, a verbatim special word, or a merged BPE symbol.
+    /// One token of the output: an added token or a merged BPE symbol.
     private enum Piece {
         case special(content: String, id: Int32)
         case symbol(Int32)
@@ -92,19 +96,22 @@ public final class CLIPTokenizer: @unchecked Sendable {
     private func pieces(_ text: String) -> [Piece] {
         let scalars = Array(text.unicodeScalars)
         var pieces: [Piece] = []
-        for fragment in addedTokens.split(scalars) {
+        for fragment in rawAddedTokens.split(scalars) {
             switch fragment {
             case let .token(content, id):
                 pieces.append(.special(content: content, id: id))
             case let .text(range):
-                let cleaned = CLIPTextCleaner.clean(scalars[range])
-                for word in CLIPWordSplitter.words(in: cleaned) {
-                    var bytes: [UInt8] = []
-                    for scalar in cleaned[word] { bytes.append(contentsOf: UTF8.encode(scalar)!) }
-                    if let verbatim = verbatimWords[bytes] {
-                        pieces.append(.special(content: verbatim.content, id: verbatim.id))
-                    } else {
-                        pieces.append(contentsOf: bytePairs(of: bytes).map(Piece.symbol))
+                let normalized = CLIPTextNormalizer.normalize(scalars[range])
+                for inner in normalizedAddedTokens.split(normalized) {
+                    switch inner {
+                    case let .token(content, id):
+                        pieces.append(.special(content: content, id: id))
+                    case let .text(range):
+                        for word in CLIPWordSplitter.words(in: Array(normalized[range])) {
+                            var bytes: [UInt8] = []
+                            for scalar in word { bytes.append(contentsOf: UTF8.encode(scalar)!) }
+                            pieces.append(contentsOf: bytePairs(of: bytes).map(Piece.symbol))
+                        }
                     }
                 }
             }

@@ -85,7 +85,8 @@ enum CLIPVocabularyFiles {
             .map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Python's `str.isspace` (what `str.split()` splits on): White_Space plus U+001C…U+001F.
     private static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
-        CLIPTextCleaner.isPythonSpace(scalar)
+        (0x1C...0x1F).contains(scalar.value) || scalar.properties.isWhitespace
     }
 }

@@ -1,24 +1,39 @@
-/// CLIP's pre-tokenization regex, as `regex.findall` applies it (case-insensitive, over code points):
+/// The words the BPE sees, as the tokenizers-backed CLIP tokenizer's two pre-tokenizers cut them
+/// (over normalised, hence lower-case, text; case-sensitive; matches kept, white space dropped):
 ///
-///     <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
+/// 1. CLIP's regex (`Split`):
 ///
-/// Hand-written rather than NSRegularExpression: one left-to-right pass over code points, with the
-/// case folding and character classes spelled out here instead of left to ICU's version. At each
-/// position the alternatives are tried in the pattern's order and the first that matches wins;
-/// where none matches (whitespace) the scan moves on by one character.
+///        <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
+///
+/// 2. inside each of those, GPT-2's regex (`ByteLevel` with `use_regex`), which only changes the
+///    special-token spellings: "<|endoftext|>" that reaches this point (a special token the
+///    added-token cut did not take, e.g. written "<|ENDOFTEXT|>") becomes "<|", "endoftext", "|>":
+///
+///        's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+///
+/// Hand-written rather than NSRegularExpression: left-to-right passes over code points, with the
+/// character classes spelled out here instead of left to ICU's version. At each position the
+/// alternatives are tried in the pattern's order and the first that matches wins; where none
+/// matches (white space) the scan moves on by one character.
 enum CLIPWordSplitter {
-    private static let literals: [[Unicode.Scalar]] = [
-        "<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d",
-    ].map { Array($0.unicodeScalars) }
+    private static let contractions: [[Unicode.Scalar]] = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"].map { Array($0.unicodeScalars) }
+    private static let specialSpellings: [[Unicode.Scalar]] = ["<|startoftext|>", "<|endoftext|>"].map { Array($0.unicodeScalars) }
 
-    /// The ranges (in `text`'s indices) of the words CLIP's BPE sees.
-    static func words(in text: [Unicode.Scalar]) -> [Range<Int>] {
-        var words: [Range<Int>] = []
-        var start = 0
-        while start < text.count {
-            let end = matchEnd(in: text, at: start)
+    /// The words of `text`, in order.
+    static func words(in text: [Unicode.Scalar]) -> [ArraySlice<Unicode.Scalar>] {
+        scan(text[...], literals: specialSpellings + contractions, singleDigits: true)
+            .flatMap { scan($0, literals: contractions, singleDigits: false) }
+    }
+
+    /// One regex pass: literals first, then a run of letters, a digit (CLIP) or a run of digits
+    /// (GPT-2), a run of other characters.
+    private static func scan(_ text: ArraySlice<Unicode.Scalar>, literals: [[Unicode.Scalar]], singleDigits: Bool) -> [ArraySlice<Unicode.Scalar>] {
+        var words: [ArraySlice<Unicode.Scalar>] = []
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = matchEnd(in: text, at: start, literals: literals, singleDigits: singleDigits)
             if end > start {
-                words.append(start..<end)
+                words.append(text[start..<end])
                 start = end
             } else {
                 start += 1
@@ -28,43 +43,18 @@ enum CLIPWordSplitter {
     }
 
     /// Where the first matching alternative starting at `start` ends (`start` when none matches).
-    private static func matchEnd(in text: [Unicode.Scalar], at start: Int) -> Int {
-        for literal in literals where matchesIgnoringCase(literal, in: text, at: start) {
+    private static func matchEnd(in text: ArraySlice<Unicode.Scalar>, at start: Int, literals: [[Unicode.Scalar]], singleDigits: Bool) -> Int {
+        for literal in literals where start + literal.count <= text.endIndex && text[start..<(start + literal.count)].elementsEqual(literal) {
             return start + literal.count
         }
         let first = text[start]
-        if isLetter(first) {
+        for isMember in [isLetter, isNumber, isOther] where isMember(first) {
+            if singleDigits && isNumber(first) { return start + 1 }
             var end = start + 1
-            while end < text.count, isLetter(text[end]) { end += 1 }
-            return end
-        }
-        if isNumber(first) { return start + 1 }
-        if isOther(first) {
-            var end = start + 1
-            while end < text.count, isOther(text[end]) { end += 1 }
+            while end < text.endIndex, isMember(text[end]) { end += 1 }
             return end
         }
         return start
-    }
-
-    private static func matchesIgnoringCase(_ literal: [Unicode.Scalar], in text: [Unicode.Scalar], at start: Int) -> Bool {
-        guard start + literal.count <= text.count else { return false }
-        for (offset, expected) in literal.enumerated() where simpleCaseFold(text[start + offset]) != expected {
-            return false
-        }
-        return true
-    }
-
-    /// Simple case folding, restricted to what can equal the lower-case ASCII of the literals:
-    /// A–Z, U+017F LATIN SMALL LETTER LONG S (folds to "s") and U+212A KELVIN SIGN (folds to "k").
-    /// The `regex` module matches "'ſ" as the contraction "'s"; so must we.
-    private static func simpleCaseFold(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        switch scalar.value {
-        case 0x41...0x5A: return Unicode.Scalar(scalar.value + 0x20)!
-        case 0x17F: return "s"
-        case 0x212A: return "k"
-        default: return scalar
-        }
     }
 
     /// `\p{L}`: Lu, Ll, Lt, Lm, Lo.

@@ -51,8 +51,7 @@ struct BenchStableDiffusion: ParsableCommand {
         abstract: "Forward times of the text encoder, UNet (batch 2) and VAE decoder of a model folder.",
         discussion: "scripts/bench_sd.py runs this beside diffusers on the same weights and prints the ratios.")
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "Timed repetitions per component (after one warm-up).")
     var repeats = 3
@@ -68,7 +67,7 @@ struct BenchStableDiffusion: ParsableCommand {
     func run() throws {
         try deviceOption.apply()
         guard repeats > 0, latentSize > 0 else { throw ValidationError("--repeats and --latent-size must be positive") }
-        var benchmark = StableDiffusionBenchmark(folder: try ModelFolder(path: DefaultModel.resolve(model)))
+        var benchmark = StableDiffusionBenchmark(folder: try modelOption.open())
         benchmark.repeats = repeats
         benchmark.latentSize = latentSize
         benchmark.components = components

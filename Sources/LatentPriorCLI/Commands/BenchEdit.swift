@@ -16,8 +16,7 @@ struct BenchEdit: ParsableCommand {
         commandName: "edit",
         abstract: "Time edit steps (one view, Text2LIVE's network at the model's defaults) on a model folder; no outputs are kept.")
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "Timed steps (after one warm-up step).")
     var repeats = 3
@@ -33,7 +32,7 @@ struct BenchEdit: ParsableCommand {
     func run() throws {
         try deviceOption.apply()
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: DefaultModel.resolve(model)))
+        let pipeline = try StableDiffusion.load(try modelOption.open())
         let size = pipeline.defaultImageSize
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-edit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -49,7 +48,7 @@ struct BenchEdit: ParsableCommand {
         }
         try PNG.write(RGBImage(width: size, height: size, pixels: pixels), to: picturePath)
 
-        var configuration = EditConfiguration(prompt: "a red apple", model: DefaultModel.resolve(model), image: picturePath)
+        var configuration = EditConfiguration(prompt: "a red apple", model: modelOption.path, image: picturePath)
             .scaled(toModelImageSize: size)
         configuration.iterations = repeats + 1
         configuration.saveEvery = 1_000_000

@@ -12,8 +12,7 @@ struct BenchPrior: ParsableCommand {
         scripts/bench_prior.py runs this beside a PyTorch step on the same weights and prints the ratios.
         """)
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "Timed repetitions per variant (after one warm-up).")
     var repeats = 2
@@ -29,7 +28,7 @@ struct BenchPrior: ParsableCommand {
     func run() throws {
         try deviceOption.apply()
         guard repeats > 0, (latentSize ?? 1) > 0 else { throw ValidationError("--repeats and --latent-size must be positive") }
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: DefaultModel.resolve(model)))
+        let pipeline = try StableDiffusion.load(try modelOption.open())
         var benchmark = PriorBenchmark(pipeline: pipeline)
         benchmark.repeats = repeats
         benchmark.latentSize = latentSize ?? pipeline.unet.configuration.sampleSize

@@ -15,8 +15,7 @@ struct BenchStyleGAN: ParsableCommand {
         commandName: "stylegan",
         abstract: "Time adapt-stylegan steps on a model folder and a generator; no outputs are kept.")
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "The generator (default: the shipped toy generator).")
     var generator: String?
@@ -34,9 +33,9 @@ struct BenchStyleGAN: ParsableCommand {
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-stylegan-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var configuration = AdaptationConfiguration(prompt: "a photo of a dog", model: DefaultModel.resolve(model),
+        var configuration = AdaptationConfiguration(prompt: "a photo of a dog", model: modelOption.path,
                                                     generator: generator ?? DefaultModel.toyGenerator)
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: configuration.model))
+        let pipeline = try StableDiffusion.load(try modelOption.open())
         configuration = configuration.scaled(toModelImageSize: pipeline.defaultImageSize)
         configuration.batch = batch
         configuration.iterations = repeats + 1

@@ -11,8 +11,7 @@ struct BenchTextTo3D: ParsableCommand {
         commandName: "text-to-3d",
         abstract: "Time text-to-3D iterations (hash grid, one view each) on a model folder; no outputs are written.")
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "Timed iterations (after one warm-up).")
     var repeats = 3
@@ -28,7 +27,7 @@ struct BenchTextTo3D: ParsableCommand {
     func run() throws {
         try deviceOption.apply()
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
-        var configuration = TextTo3DConfiguration(prompt: "a red cube", model: DefaultModel.resolve(model))
+        var configuration = TextTo3DConfiguration(prompt: "a red cube", model: modelOption.path)
         configuration.iterations = repeats + 1
         configuration.saveEvery = 1_000_000
         configuration.samplesPerRay = samplesPerRay
@@ -38,7 +37,7 @@ struct BenchTextTo3D: ParsableCommand {
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-t3d-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: configuration.model))
+        let pipeline = try StableDiffusion.load(try modelOption.open())
         let trainer = try TextTo3DTrainer(configuration: configuration, pipeline: pipeline, run: RunFolder(path: folder.path), resume: false)
         var times: [Double] = []
         var last = Date()

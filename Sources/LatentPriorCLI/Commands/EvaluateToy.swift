@@ -9,8 +9,7 @@ struct EvaluateToy: ParsableCommand {
         commandName: "evaluate-toy",
         abstract: "Sample every colour × shape prompt from a toy model and judge colour and shape; writes a grid.")
 
-    @Option(help: "A toy-world model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "Where to write grid.png (rows: colours, columns: shapes).")
     var output: String
@@ -25,7 +24,7 @@ struct EvaluateToy: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: DefaultModel.resolve(model)))
+        let pipeline = try StableDiffusion.load(try modelOption.open())
         var evaluation = ToyModelEvaluation()
         evaluation.steps = steps
         evaluation.guidanceScale = guidanceScale

@@ -40,8 +40,7 @@ struct Forward: ParsableCommand {
     @Option(help: "stylegan: the generator (rosinality-format .pt or .safetensors).")
     var checkpoint: String?
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "A safetensors file with the component's input tensors.")
     var inputs: String
@@ -63,7 +62,7 @@ struct Forward: ParsableCommand {
         let name: String
         switch component {
         case .diffusion(let component):
-            let folder = try ModelFolder(path: DefaultModel.resolve(model), variant: variant)
+            let folder = try modelOption.open(variant: variant)
             results = try component.run(model: folder, inputs: try SafetensorsFile.load(inputs).tensors, dtype: dtype)
             name = component.rawValue
         case .stylegan:

@@ -8,8 +8,7 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Text-to-image sampling with classifier-free guidance; writes PNGs and a grid.")
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "What to draw.")
     var prompt: String
@@ -51,14 +50,14 @@ struct Generate: ParsableCommand {
         var settings = GenerationSettings(prompt: prompt)
         settings.negativePrompt = negativePrompt
         settings.steps = steps
-        settings.guidanceScale = guidanceScale ?? DefaultModel.recommendedGuidance(command: "generate", model: DefaultModel.resolve(model), otherwise: 7.5)
+        settings.guidanceScale = guidanceScale ?? DefaultModel.recommendedGuidance(command: "generate", model: modelOption.path, otherwise: 7.5)
         settings.sampler = scheduler
         settings.seed = seed
         settings.count = count
         settings.height = height
         settings.width = width
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let pipeline = try StableDiffusion.load(try ModelFolder(path: DefaultModel.resolve(model)), dtype: dtype)
+        let pipeline = try StableDiffusion.load(try modelOption.open(), dtype: dtype)
         let progress = ProgressBar(total: steps, label: "sampling")
         let images = try pipeline.generate(settings) { step, _ in
             progress.update(step: step)

@@ -13,8 +13,7 @@ struct PriorGrad: ParsableCommand {
             unweighted by lambda), loss_fm, loss_kl (scalars).
             """)
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "A safetensors file with latents, noise, timestep, cond, uncond.")
     var inputs: String
@@ -39,8 +38,8 @@ struct PriorGrad: ParsableCommand {
         // Every term is computed so that all three gradients can be compared; λ only weights the total.
         configuration.lambdaFM = max(configuration.lambdaFM, 1e-12)
         configuration.lambdaKL = max(configuration.lambdaKL, 1e-12)
-        let folder = try ModelFolder(path: DefaultModel.resolve(model))
-        let schedule = try NoiseSchedule(config: folder.config("scheduler", file: "scheduler_config.json"))
+        let folder = try modelOption.open()
+        let schedule = try NoiseSchedule(config: folder.schedulerConfig())
         let evaluator = try LatentDiffusionPrior(unet: try folder.loadUNet(), vae: try folder.loadVAE(), schedule: schedule,
                                                  configuration: configuration)
         let channelsLast = [0, 2, 3, 1], channelsFirst = [0, 3, 1, 2]

@@ -12,8 +12,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "The unconditional prompt for guidance.")
     var negativePrompt = ""
 
-    @Option(help: "A diffusers model folder (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(help: "Run folder.")
     var output: String
@@ -27,7 +26,7 @@ struct RunOptions: ParsableArguments {
                                                 defaultGuidance: Float = 100) {
         configuration.prompt = prompt
         configuration.negativePrompt = negativePrompt
-        configuration.model = DefaultModel.resolve(model)
+        configuration.model = modelOption.path
         configuration.prior = prior.configuration(defaultGuidance: DefaultModel.recommendedGuidance(
             command: command, model: configuration.model, otherwise: defaultGuidance), defaults: configuration.prior)
     }
@@ -35,7 +34,7 @@ struct RunOptions: ParsableArguments {
     func runFolder() throws -> RunFolder { try RunFolder(path: output) }
 
     func pipeline<Configuration: RunConfiguration>(for configuration: Configuration) throws -> StableDiffusion {
-        try StableDiffusion.load(try ModelFolder(path: configuration.model))
+        try StableDiffusion.load(try ModelOption.open(configuration.model, predictionType: modelOption.predictionType))
     }
 }
 

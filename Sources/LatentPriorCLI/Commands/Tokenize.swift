@@ -6,15 +6,14 @@ struct Tokenize: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the 77 CLIP token ids of each prompt (one JSON array per line), as diffusers pads and truncates them.")
 
-    @Option(help: "A diffusers model folder; its tokenizer/ subfolder is used (default: the shipped toy model).")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Argument(help: "One or more prompts.")
     var prompts: [String]
 
     func run() throws {
         guard !prompts.isEmpty else { throw ValidationError("give at least one prompt") }
-        let tokenizer = try CLIPTokenizer(directory: try ModelFolder(path: DefaultModel.resolve(model)).component("tokenizer"))
+        let tokenizer = try modelOption.open().makeTokenizer()
         for prompt in prompts {
             print("[" + tokenizer.inputIDs(prompt).map(String.init).joined(separator: ", ") + "]")
         }

@@ -1,20 +1,22 @@
 import XCTest
 @testable import Diffusion
 
-/// Exact agreement with transformers' CLIPTokenizer (reference_ids.json, see its generator script)
+/// Exact agreement with the tokenizers-backed CLIPTokenizer of transformers 5 (reference_ids.json, see its generator script)
 /// on prompts chosen to be hard: Unicode, punctuation, contractions, numbers, white space, special
 /// tokens in the text, over-long prompts. Token ids are integers: the tolerance is zero.
 final class TokenizerReferenceTests: XCTestCase {
     func testReferenceCoversManyPrompts() {
         XCTAssertGreaterThanOrEqual(TokenizerFixtures.reference.cases.count, 50)
-        XCTAssert(TokenizerFixtures.reference.transformers.hasPrefix("4."), "the reference is the slow tokenizer of transformers 4.x")
+        XCTAssert(TokenizerFixtures.reference.transformers.hasPrefix("5."), "the reference is transformers 5's (tokenizers-backed) tokenizer")
     }
 
-    /// Characters newer than Python's Unicode database are dropped as unassigned; the cleaner's
-    /// cut-off must be the reference's.
-    func testUnicodeVersionMatchesTheReferencePython() {
-        let version = CLIPTextCleaner.unicodeVersion
-        XCTAssertEqual(TokenizerFixtures.reference.unicodedata, "\(version.major).\(version.minor).0")
+    /// CLIP's own tokenizer and the fast one keep a run of CJK ideographs together as one word (the
+    /// slow transformers 4 tokenizer without ftfy split each into its own word): the end-of-word
+    /// marker appears once, on the last symbol.
+    func testIdeographRunsStayOneWord() {
+        let tokens = TokenizerFixtures.sd1.tokens("\u{6F22}\u{5B57}")
+        XCTAssertEqual(tokens.filter { $0.hasSuffix("</w>") }.count, 1, "\(tokens)")
+        XCTAssertTrue(tokens.last?.hasSuffix("</w>") ?? false)
     }
 
     func testStableDiffusion1InputIDsMatchTransformers() {
