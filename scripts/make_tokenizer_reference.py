@@ -21,7 +21,8 @@ is the only CLIPTokenizer of transformers 5. Like OpenAI's CLIP tokenizer it kee
 does); it normalises with NFC, collapses white space and lower-cases each character, then applies CLIP's regex and
 byte-level BPE. Where OpenAI's tokenizer runs ftfy first (curly quotes, ligatures, HTML entities, control
 characters) the two differ; the fast tokenizer is what today's transformers gives every diffusers user, and its
-rules are exact, so it is the reference. The committed file was written under transformers 5.x; under 4.x
+rules are exact, so it is the reference. The committed reference_ids.json was written under transformers 5.x (run the script under 4.x for
+added_tokens_reference.json, a config transformers 5 refuses); under 4.x
 (CLIPTokenizerFast) the script writes the same ids except for special tokens spelled in another case
 ("<|ENDOFTEXT|>"): transformers 4 matches them after lower-casing and gives <|endoftext|>, transformers 5 (like the
 slow tokenizer) matches them as written and tokenizes the text; 5 of the 97 cases.
@@ -259,6 +260,36 @@ def input_ids(tokenizer, prompt):
     return ids
 
 
+ADDED_TOKEN_CONFIG = {
+    "tokenizer_config.json": {"model_max_length": 16, "pad_token": "<|endoftext|>"},
+    "special_tokens_map.json": {"additional_special_tokens": [{"content": "dog", "lstrip": True}, {"content": "cat", "rstrip": True}]},
+}
+ADDED_TOKEN_PROMPTS = ["a hotdog", "hot dog  food", "a   dog   cat   b", "dogcat"]
+
+
+def write_added_token_reference():
+    """model_max_length 16 and additional special tokens with lstrip/rstrip (TokenizerLoadingTests). transformers 5
+    refuses objects in additional_special_tokens (TypeError in _add_tokens), so this file comes from transformers 4's
+    CLIPTokenizerFast; its slow CLIPTokenizer gives the same ids (checked here)."""
+    folder = tempfile.mkdtemp()
+    for name in ("vocab.json", "merges.txt"):
+        shutil.copy(os.path.join(FIXTURE, name), folder)
+    for name, value in ADDED_TOKEN_CONFIG.items():
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            json.dump(value, f)
+    fast = CLIPTokenizer.from_pretrained(folder)
+    slow = transformers.CLIPTokenizer.from_pretrained(folder)
+    cases = []
+    for prompt in ADDED_TOKEN_PROMPTS:
+        ids = fast(prompt, padding="max_length", max_length=fast.model_max_length, truncation=True)["input_ids"]
+        assert ids == slow(prompt, padding="max_length", max_length=slow.model_max_length, truncation=True)["input_ids"]
+        cases.append({"prompt": prompt, "input_ids": ids, "tokens": fast.tokenize(prompt)})
+    with open(os.path.join(FIXTURE, "added_tokens_reference.json"), "w", encoding="utf-8") as f:
+        json.dump({"generator": "scripts/make_tokenizer_reference.py", "transformers": transformers.__version__,
+                   "config": ADDED_TOKEN_CONFIG, "cases": cases}, f, indent=1)
+        f.write("\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bpe-gz", help="open_clip's bpe_simple_vocab_16e6.txt.gz: (re)build vocab.json/merges.txt")
@@ -269,6 +300,10 @@ def main():
         convert_open_clip_vocabulary(args.bpe_gz)
     write_configs()
 
+    if transformers.__version__.startswith("4."):
+        write_added_token_reference()
+        print("wrote added_tokens_reference.json (transformers 4); run under transformers 5 for reference_ids.json")
+        return
     styles = {"sd1": load_tokenizer(FIXTURE), "sd2": load_tokenizer(os.path.join(FIXTURE, "sd2"))}
     assert styles["sd1"].pad_token_id == 49407 and styles["sd2"].pad_token_id == 0
     for prompt, known in KNOWN_IDS.items():

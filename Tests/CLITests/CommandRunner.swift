@@ -8,14 +8,20 @@ struct CommandResult {
     let stderr: String
 }
 
+struct MissingExecutable: Error, CustomStringConvertible {
+    let searched: [String]
+    var description: String { "latent-prior executable not found (looked at \(searched.joined(separator: ", "))): build it first" }
+}
+
 enum CommandRunner {
     static var executable: URL {
         get throws {
             // SwiftPM puts test bundles and executables in the same products folder.
             let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
                 .map { $0.appendingPathComponent("latent-prior") }
+            // A missing executable fails the test (it used to skip it, which let CI pass with no CLI test run).
             guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                throw XCTSkip("latent-prior executable not found next to the test bundle")
+                throw MissingExecutable(searched: candidates.map(\.path))
             }
             return found
         }

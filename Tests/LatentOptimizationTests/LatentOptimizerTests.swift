@@ -65,16 +65,28 @@ final class LatentOptimizerTests: XCTestCase {
         }
     }
 
+    /// The bug guarded against: a non-finite loss that still lets Adam move and the checkpoint be
+    /// rewritten. A checkpoint whose θ is scaled to 1e30 (finite, but its prior loss is not in
+    /// float32) is resumed: the run must stop at the next step, name it, and leave the file byte
+    /// for byte as it was.
     func testNonFiniteLossStopsWithTheStepAndKeepsTheCheckpoint() throws {
         let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
         let run = temporaryRun()
-        var c = configuration(iterations: 6)
-        c.learningRate = 1e38  // the first update overflows θ to ±inf
-        XCTAssertThrowsError(try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: run), resume: false)
-            .optimize { _ in }) { error in
-            guard case let RunError.nonFinite(step, _, _) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(step, 2)
+        try LatentOptimizer(configuration: configuration(iterations: 2), pipeline: pipeline, run: RunFolder(path: run), resume: false)
+            .optimize { _ in }
+        let checkpoint = run + "/checkpoint.safetensors"
+        var file = try SafetensorsFile.load(checkpoint)
+        let theta = try XCTUnwrap(file.tensors["tensor.theta"])
+        file.tensors["tensor.theta"] = try theta * MLXArray(Float(1e30))
+        try file.save(checkpoint)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        XCTAssertThrowsError(try LatentOptimizer(configuration: configuration(iterations: 6), pipeline: pipeline,
+                                                 run: RunFolder(path: run), resume: true).optimize { _ in }) { error in
+            guard case let RunError.nonFinite(step, _, lastCheckpointStep) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(step, 3)
+            XCTAssertEqual(lastCheckpointStep, 2)
         }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: checkpoint)), saved, "the checkpoint of step 2 is unchanged")
     }
 
     func testBadSettingsAreNamed() throws {

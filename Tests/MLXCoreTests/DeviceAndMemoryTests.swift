@@ -27,6 +27,8 @@ final class DeviceAndMemoryTests: XCTestCase {
         // Fails if libmlx still binds the wheel's bundled reference BLAS.
         let library = try MLXRuntime.blasLibrary()
         XCTAssertTrue(try MLXRuntime.isUsingOpenBLAS(), library)
-        XCTAssertEqual(MLXRuntime.version, "0.32.4")
+        // The version itself is not pinned here (a wheel upgrade is not a bug); it must be readable.
+        XCTAssertNotNil(MLXRuntime.version.split(separator: ".").compactMap { Int($0) }.count == 3 ? MLXRuntime.version : nil,
+                        "MLX version '\(MLXRuntime.version)'")
     }
 }

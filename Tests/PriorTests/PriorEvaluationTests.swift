@@ -13,22 +13,38 @@ final class PriorEvaluationTests: XCTestCase {
         XCTAssertLessThan(try abs(gradient - g).max().item(Float.self), 1e-6)
     }
 
+    /// ᾱ_t of SD's schedule in closed form (scaled_linear: β = linspace(√0.00085, √0.012, 1000)²),
+    /// computed here in float64 rather than read from the schedule under test.
+    private func alphaBar(_ t: Int) -> Double {
+        let (start, end) = (0.00085.squareRoot(), 0.012.squareRoot())
+        return (0...t).reduce(1.0) { product, i in
+            let beta = start + (end - start) * Double(i) / 999
+            return product * (1 - beta * beta)
+        }
+    }
+
+    /// The bug guarded against: a wrong w(t) (another weighting's, or ᾱ read at t ± 1). With guidance
+    /// scale 1 the guided prediction is the conditional one: g = w(t)(ε_cond − ε), for each weighting.
     func testLSDGradientIsWeightedGuidedNoiseResidual() throws {
-        // With guidance scale 1 the guided prediction is the conditional one: g = w(t)(ε_cond − ε).
-        let prior = try TinyModels.prior { $0.guidanceScale = 1; $0.lambdaFM = 0; $0.lambdaKL = 0 }
         let keys = try Random.split(try Random.key(9), count: 2)
         let v = try Random.normal([1, 4, 4, 4], key: keys[0])
         let noise = try Random.normal([1, 4, 4, 4], key: keys[1])
         let conditioning = try TinyModels.conditioning()
-        let evaluation = try prior.evaluate(latents: v, conditioning: conditioning, noise: noise, timesteps: [500])
-        let noisy = try prior.schedule.addNoise(v, noise: noise, timesteps: [500])
-        let predicted = try prior.unet(noisy, timesteps: try MLXArray([Float(500)]), context: conditioning.conditional)
-        let expected = try (predicted - noise) * prior.weight(500)
-        let difference = try abs(evaluation.lsdGradient - expected).max().item(Float.self)
-        XCTAssertLessThan(difference, 1e-5)
-        XCTAssertEqual(prior.weight(500), Float(1 - prior.schedule.alphasCumprod[500]))
-        XCTAssertNil(evaluation.fmGradient)
-        XCTAssertNil(evaluation.klGradient)
+        let alpha = alphaBar(500)
+        let expectedWeights: [(PriorConfiguration.Weighting, Double)] = [
+            (.oneMinusAlpha, 1 - alpha), (.sqrtAlphaOneMinusAlpha, alpha.squareRoot() * (1 - alpha)), (.uniform, 1),
+        ]
+        for (weighting, weight) in expectedWeights {
+            let prior = try TinyModels.prior { $0.guidanceScale = 1; $0.lambdaFM = 0; $0.lambdaKL = 0; $0.weighting = weighting }
+            let evaluation = try prior.evaluate(latents: v, conditioning: conditioning, noise: noise, timesteps: [500])
+            let noisy = try prior.schedule.addNoise(v, noise: noise, timesteps: [500])
+            let predicted = try prior.unet(noisy, timesteps: try MLXArray([Float(500)]), context: conditioning.conditional)
+            let expected = try (predicted - noise) * MLXArray(Float(weight))
+            let difference = try abs(evaluation.lsdGradient - expected).max().item(Float.self)
+            XCTAssertLessThan(difference, 1e-5, "\(weighting)")
+            XCTAssertNil(evaluation.fmGradient)
+            XCTAssertNil(evaluation.klGradient)
+        }
     }
 
     func testSameKeyGivesSameEvaluation() throws {

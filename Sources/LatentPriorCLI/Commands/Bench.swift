@@ -7,7 +7,7 @@ import MLXCore
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed (medians over repeated runs), printed as tables.",
-        subcommands: [BenchBlas.self, BenchStableDiffusion.self, BenchPrior.self, BenchTextTo3D.self, BenchEdit.self, BenchStyleGAN.self])
+        subcommands: [BenchBlas.self, BenchStableDiffusion.self, BenchPrior.self, BenchTextTo3D.self, BenchEdit.self, BenchStyleGAN.self, BenchTokenizer.self])
 }
 
 struct BenchBlas: ParsableCommand {

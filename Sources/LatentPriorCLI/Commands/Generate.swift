@@ -43,6 +43,11 @@ struct Generate: ParsableCommand {
     @Option(help: "Output folder for sample-NNN.png and grid.png.")
     var output: String
 
+    @Option(help: ArgumentHelp(
+        "A safetensors file with 'latents' [count, channels, h, w] (PyTorch layout): the starting noise instead of the seed's, as diffusers' latents= (count, height and width follow from it).",
+        valueName: "file"))
+    var initialNoise: String?
+
     @OptionGroup var deviceOption: DeviceOption
 
     func run() throws {
@@ -56,10 +61,11 @@ struct Generate: ParsableCommand {
         settings.count = count
         settings.height = height
         settings.width = width
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let pipeline = try StableDiffusion.load(try modelOption.open(), dtype: dtype)
+        let noise = try initialNoise.map { try startingNoise($0, pipeline: pipeline, settings: &settings) }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let progress = ProgressBar(total: steps, label: "sampling")
-        let images = try pipeline.generate(settings) { step, _ in
+        let images = try pipeline.generate(settings, initialNoise: noise) { step, _ in
             progress.update(step: step)
             return true
         }
@@ -69,5 +75,21 @@ struct Generate: ParsableCommand {
         }
         try PNG.write(imageGrid(pictures), to: "\(output)/grid.png")
         print("wrote \(pictures.count) image\(pictures.count == 1 ? "" : "s") and grid.png to \(output)")
+    }
+
+    /// The `latents` of `path` in the sampler's layout [count, h, w, C]; the settings' count and size follow them.
+    private func startingNoise(_ path: String, pipeline: StableDiffusion, settings: inout GenerationSettings) throws -> MLXArray {
+        guard let latents = try SafetensorsFile.load(path).tensors["latents"] else {
+            throw InputError("--initial-noise '\(path)': no tensor 'latents' (expected [count, channels, h, w])")
+        }
+        let channels = pipeline.unet.configuration.inChannels
+        guard latents.ndim == 4, latents.dim(1) == channels, latents.dim(0) >= 1 else {
+            throw InputError("--initial-noise '\(path)': 'latents' must be [count, \(channels), h, w], got \(latents.shape)")
+        }
+        let factor = pipeline.vae.configuration.downsamplingFactor
+        settings.count = latents.dim(0)
+        settings.height = latents.dim(2) * factor
+        settings.width = latents.dim(3) * factor
+        return try latents.asType(.float32).transposed(0, 2, 3, 1)
     }
 }
