@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import ImageIO
 import MLXCore
 import XCTest
 @testable import LatentOptimization
@@ -51,6 +52,36 @@ final class LatentOptimizerTests: XCTestCase {
         let last = log[4].split(separator: ",").compactMap { Double($0) }
         XCTAssertEqual(last.count, 8)
         XCTAssertEqual(last[5], (2 * last[2]).squareRoot(), accuracy: 1e-3 * last[5])
+    }
+
+    /// `--parameterization rgb`: θ is a picture at the VAE's resolution, v = s · E(tanh θ). The bugs
+    /// guarded against: θ of the latent's shape, v not through the encoder, no gradient reaching θ
+    /// through the encoder (θ would not move), resume not exact in this mode.
+    func testRGBParameterizationOptimisesAPictureThroughTheEncoder() throws {
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: model))
+        var c = configuration(iterations: 2)
+        c.parameterization = .rgb
+        let run = temporaryRun()
+        let optimizer = try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: run), resume: false)
+        let factor = pipeline.vae.configuration.downsamplingFactor, size = pipeline.unet.configuration.sampleSize
+        let initial = try optimizer.tensor.theta.value.toArray(Float.self)
+        XCTAssertEqual(optimizer.tensor.theta.value.shape, [1, size * factor, size * factor, 3])
+        let v = try optimizer.latents(optimizer.tensor.theta.value)
+        let expected = try pipeline.vae.encode(tanh(optimizer.tensor.theta.value)).mean * pipeline.vae.scalingFactor
+        XCTAssertEqual(v.shape, [1, size, size, pipeline.unet.configuration.inChannels])
+        XCTAssertLessThan(try abs(v - expected).max().item(Float.self), 1e-5)
+        try optimizer.optimize { _ in }
+        let moved = zip(try theta(run), initial).filter { $0 != $1 }.count
+        XCTAssertGreaterThan(moved, initial.count / 2, "the prior's gradient reaches θ through the encoder")
+        XCTAssertTrue(try theta(run).allSatisfy(\.isFinite))
+        let picture = try PNG.read(run + "/final.png")
+        XCTAssertEqual([picture.width, picture.height], [size * factor, size * factor])
+
+        c.iterations = 3
+        let straight = temporaryRun()
+        try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: straight), resume: false).optimize { _ in }
+        try LatentOptimizer(configuration: c, pipeline: pipeline, run: RunFolder(path: run), resume: true).optimize { _ in }
+        XCTAssertEqual(try theta(run), try theta(straight), "resume is exact with θ a picture")
     }
 
     func testResumingAnotherConfigurationIsRefused() throws {

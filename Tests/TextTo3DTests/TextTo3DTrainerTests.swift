@@ -85,6 +85,31 @@ final class TextTo3DTrainerTests: XCTestCase {
         XCTAssertEqual(rows.count, 5, "header + one row per iteration, none repeated")
     }
 
+    /// The bug guarded against: a non-finite loss in text-to-3D still moving the field or rewriting
+    /// the checkpoint. A checkpoint whose field parameters are scaled to 1e30 is resumed: the run
+    /// stops at the next step naming it, and the file stays byte for byte as it was.
+    func testNonFiniteLossStopsAndKeepsTheCheckpoint() throws {
+        let pipeline = try pipeline()
+        let run = try temporaryRun()
+        try TextTo3DTrainer(configuration: smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false).train { _ in }
+        var file = try SafetensorsFile.load(run.checkpointPath)
+        var poisoned = 0
+        for (key, value) in file.tensors where !key.hasPrefix("adam") && value.dtype == .float32 {
+            file.tensors[key] = try value * MLXArray(Float(1e30))
+            poisoned += 1
+        }
+        XCTAssertGreaterThan(poisoned, 0, "the checkpoint holds the field: \(file.tensors.keys.sorted())")
+        try file.save(run.checkpointPath)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath))
+        XCTAssertThrowsError(try TextTo3DTrainer(configuration: smallConfiguration(iterations: 4), pipeline: pipeline, run: run, resume: true)
+            .train { _ in }) { error in
+            guard case let RunError.nonFinite(step, _, lastCheckpointStep) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(step, 3)
+            XCTAssertEqual(lastCheckpointStep, 2)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath)), saved, "the checkpoint of step 2 is unchanged")
+    }
+
     func testResumingWithAnotherBackboneIsRefused() throws {
         let pipeline = try pipeline()
         let run = try temporaryRun()
