@@ -71,8 +71,10 @@ let package = Package(
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg")]),
         // Pictures in and out: PNG, JPEG, RGBA layers, grids, animated GIF.
         .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib", "CImageCodecs"]),
-        // Meshes: iso-surface extraction from a sampled field, OBJ/PLY export with vertex colours.
-        .target(name: "Geometry", dependencies: ["ImageIO"]),
+        // meshoptimizer (Debian's libmeshoptimizer-dev), for mesh simplification.
+        .systemLibrary(name: "CMeshOptimizer", path: "Sources/CMeshOptimizer"),
+        // Meshes: iso-surface extraction from a sampled field, simplification, OBJ/PLY/GLB export with vertex colours.
+        .target(name: "Geometry", dependencies: ["ImageIO", "CMeshOptimizer"]),
         // Speed measurements printed by `latent-prior bench`.
         .target(name: "Benchmarks", dependencies: ["MLXCore", "Diffusion", "Prior"]),
         .executableTarget(

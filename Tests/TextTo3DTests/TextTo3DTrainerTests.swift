@@ -110,6 +110,43 @@ final class TextTo3DTrainerTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath)), saved, "the checkpoint of step 2 is unchanged")
     }
 
+    /// The run's take-away files: the mesh simplified to the asked triangle count (the bug guarded
+    /// against: the 400k-triangle iso-surface exported as is), closed, in OBJ, PLY and GLB; and a
+    /// threshold no density reaches gives no mesh but a threshold that would.
+    func testOutputsHoldASimplifiedClosedMeshInEveryFormat() throws {
+        var c = smallConfiguration(iterations: 2)
+        c.views = 2
+        c.turntableFrames = 2
+        c.meshResolution = 40
+        c.meshTriangles = 600
+        let trainer = try TextTo3DTrainer(configuration: c, pipeline: pipeline(), run: temporaryRun(), resume: false)
+        try trainer.train { _ in }
+        let outputs = try trainer.writeOutputs()
+        let mesh = try XCTUnwrap(outputs.mesh)
+        XCTAssertLessThanOrEqual(outputs.meshTriangles, 600)
+        XCTAssertGreaterThan(outputs.extractedTriangles, outputs.meshTriangles)
+        XCTAssertTrue(outputs.meshIsClosed)
+        for path in [mesh.obj, mesh.ply, mesh.glb] { XCTAssertTrue(FileManager.default.fileExists(atPath: path), path) }
+        let glb = try Data(contentsOf: URL(fileURLWithPath: mesh.glb))
+        XCTAssertEqual(glb.prefix(4), Data("glTF".utf8))
+        XCTAssertNil(outputs.suggestedThreshold)
+
+        var unreachable = c
+        unreachable.meshDensityThreshold = 1e6
+        let empty = try TextTo3DTrainer(configuration: unreachable, pipeline: pipeline(), run: temporaryRun(), resume: false)
+        try empty.train { _ in }
+        let none = try empty.writeOutputs()
+        XCTAssertNil(none.mesh)
+        let suggestion = try XCTUnwrap(none.suggestedThreshold)
+        XCTAssertLessThan(suggestion.suggestion, suggestion.largest)
+        XCTAssertGreaterThan(suggestion.suggestion, 0)
+        var retry = unreachable
+        retry.meshDensityThreshold = suggestion.suggestion
+        XCTAssertFalse(try FieldMesh.extract(empty.field, resolution: 40, threshold: suggestion.suggestion,
+                                             colours: LatentColourMap(coefficients: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]]))
+                        .triangles.isEmpty, "the suggested threshold finds a surface")
+    }
+
     func testResumingWithAnotherBackboneIsRefused() throws {
         let pipeline = try pipeline()
         let run = try temporaryRun()

@@ -54,6 +54,9 @@ struct TextTo3DCommand: ParsableCommand {
     @Option(help: "Density iso-level of the mesh.")
     var meshThreshold = defaults.meshDensityThreshold
 
+    @Option(help: "Triangles of the exported mesh after simplification (meshoptimizer; default 20000).")
+    var meshTriangles: Int?
+
     @OptionGroup var runOptions: RunOptions
 
     @OptionGroup var prior: PriorOptions
@@ -77,6 +80,7 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.saveEvery = saveEvery
         configuration.meshResolution = meshResolution
         configuration.meshDensityThreshold = meshThreshold
+        configuration.meshTriangles = meshTriangles
         _ = try configuration.validated()
         let folder = try runOptions.runFolder()
         let trainer = try TextTo3DTrainer(configuration: configuration, pipeline: runOptions.pipeline(for: configuration), run: folder,
@@ -89,9 +93,13 @@ struct TextTo3DCommand: ParsableCommand {
         print(String(format: "optimised in %.1f min; views: %@", seconds / 60, outputs.viewGrid))
         print("turntable: \(outputs.turntableMP4 ?? outputs.turntableGIF)")
         if let mesh = outputs.mesh {
-            print("mesh: \(mesh.obj) (\(outputs.meshTriangles) triangles)")
+            print("mesh: \(mesh.glb), \(mesh.obj), \(mesh.ply) (\(outputs.meshTriangles) triangles, simplified from \(outputs.extractedTriangles); "
+                  + (outputs.meshIsClosed ? "closed)" : "NOT closed: holes or flipped faces)"))
+        } else if let suggestion = outputs.suggestedThreshold {
+            print(String(format: "mesh: none — no surface at density threshold %g (the largest density is %.3g); try --mesh-threshold %.3g",
+                         configuration.meshDensityThreshold, suggestion.largest, suggestion.suggestion))
         } else {
-            print("mesh: none — no density above the threshold \(configuration.meshDensityThreshold)")
+            print("mesh: none — the field is empty (no density anywhere in the box)")
         }
     }
 }

@@ -18,9 +18,7 @@ public enum FieldMesh {
                 }
             }
         }
-        // A 3-tap box blur along each axis: a hash grid's density is speckled at the grid's finest
-        // scale, and iso-surfacing the speckle gives a mesh of crumbs and inner cavities.
-        var densities = smoothed(try evaluate(field, positions: positions) { try $0.density }, side: resolution)
+        var densities = try smoothedDensities(field, positions: positions, side: resolution)
         // The box's faces are empty space by definition: a surface that reaches them is closed there.
         for x in 0..<resolution {
             for y in 0..<resolution {
@@ -36,6 +34,30 @@ public enum FieldMesh {
         let features = try evaluate(field, positions: vertexPositions) { try $0.features }
         mesh.colours = (0..<mesh.vertices.count).map { colours.colour(Array(features[($0 * channels)..<(($0 + 1) * channels)])) }
         return mesh
+    }
+
+    /// The field's density on the grid `positions`, smoothed: a 3-tap box blur along each axis, since a
+    /// hash grid's density is speckled at the grid's finest scale, and iso-surfacing the speckle gives
+    /// a mesh of crumbs and inner cavities.
+    static func smoothedDensities(_ field: LatentField, positions: [Float], side: Int) throws -> [Float] {
+        smoothed(try evaluate(field, positions: positions) { try $0.density }, side: side)
+    }
+
+    /// A density threshold that would give a surface, for the message when the chosen one found
+    /// none: half the 99th percentile of the smoothed densities on a 32³ grid (the densest 1% of the
+    /// box is the object's core if there is one), with the largest density seen. Nil when the box is empty.
+    public static func suggestedThreshold(_ field: LatentField) throws -> (suggestion: Float, largest: Float)? {
+        let side = 32, b = field.bound
+        let grid = try SamplingGrid(resolution: side, lower: SIMD3(repeating: -b), upper: SIMD3(repeating: b))
+        var positions: [Float] = []
+        positions.reserveCapacity(grid.sampleCount * 3)
+        for x in 0..<side { for y in 0..<side { for z in 0..<side {
+            let p = grid.position(x, y, z)
+            positions += [p.x, p.y, p.z]
+        } } }
+        let sorted = try smoothedDensities(field, positions: positions, side: side).sorted()
+        guard let largest = sorted.last, largest > 0 else { return nil }
+        return (sorted[sorted.count * 99 / 100] / 2, largest)
     }
 
     /// `values` on a side³ grid (x slowest) averaged with their two neighbours along each axis in turn.

@@ -9,8 +9,13 @@ public struct TextTo3DOutputs {
     public let viewGrid: String
     public let turntableGIF: String
     public let turntableMP4: String?
-    public let mesh: (obj: String, ply: String)?
+    public let mesh: (obj: String, ply: String, glb: String)?
     public let meshTriangles: Int
+    /// The iso-surface's triangle count before simplification.
+    public let extractedTriangles: Int
+    public let meshIsClosed: Bool
+    /// When no surface was found: a threshold that would give one, and the largest density.
+    public let suggestedThreshold: (suggestion: Float, largest: Float)?
 }
 
 extension TextTo3DTrainer {
@@ -23,7 +28,8 @@ extension TextTo3DTrainer {
     }
 
     /// Writes views/view-NN.png (decoded, at `configuration.views` azimuths), views.png (a grid),
-    /// turntable.gif (+ .mp4 with ffmpeg), mesh.obj and mesh.ply (vertex colours).
+    /// turntable.gif (+ .mp4 with ffmpeg), mesh.obj, mesh.ply and mesh.glb (vertex colours), the
+    /// iso-surface simplified to `meshTriangles` by meshoptimizer.
     public func writeOutputs() throws -> TextTo3DOutputs {
         let viewer = self.viewer
         try FileManager.default.createDirectory(atPath: run.folder.file("views"), withIntermediateDirectories: true)
@@ -51,19 +57,25 @@ extension TextTo3DTrainer {
             around.elevation = elevation
             colourViews += try around.circle(4)
         }
-        var mesh = try FieldMesh.extract(field, resolution: configuration.meshResolution,
-                                         threshold: configuration.meshDensityThreshold, colours: LatentColourMap(fitting: views))
+        let extracted = try FieldMesh.extract(field, resolution: configuration.meshResolution,
+                                              threshold: configuration.meshDensityThreshold, colours: LatentColourMap(fitting: views))
+        // Simplified before colouring: projecting fewer vertices into the views is cheaper, and the
+        // colours are then those of the vertices that remain.
+        var mesh = extracted.simplified(targetTriangles: configuration.meshTriangles ?? TextTo3DConfiguration.defaultMeshTriangles)
         if let fallback = mesh.colours {
             mesh.colours = try ProjectedVertexColours.colour(mesh, views: colourViews, fallback: fallback,
                                                              tolerance: 4 * field.bound / Float(configuration.samplesPerRay) + 0.05)
         }
-        var meshPaths: (String, String)?
+        var meshPaths: (String, String, String)?
         if !mesh.triangles.isEmpty {
             try mesh.writeOBJ(to: run.folder.file("mesh.obj"))
             try mesh.writePLY(to: run.folder.file("mesh.ply"))
-            meshPaths = (run.folder.file("mesh.obj"), run.folder.file("mesh.ply"))
+            try mesh.writeGLB(to: run.folder.file("mesh.glb"))
+            meshPaths = (run.folder.file("mesh.obj"), run.folder.file("mesh.ply"), run.folder.file("mesh.glb"))
         }
         return TextTo3DOutputs(views: viewPaths, viewGrid: run.folder.file("views.png"), turntableGIF: run.folder.file("turntable.gif"),
-                               turntableMP4: mp4, mesh: meshPaths, meshTriangles: mesh.triangles.count)
+                               turntableMP4: mp4, mesh: meshPaths, meshTriangles: mesh.triangles.count,
+                               extractedTriangles: extracted.triangles.count, meshIsClosed: mesh.isClosedAndOriented,
+                               suggestedThreshold: mesh.triangles.isEmpty ? try FieldMesh.suggestedThreshold(field) : nil)
     }
 }

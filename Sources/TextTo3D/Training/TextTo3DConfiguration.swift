@@ -49,6 +49,11 @@ public struct TextTo3DConfiguration: RunConfiguration {
     /// Density iso-level of the mesh. Stable-DreamFusion uses 10; the toy runs' surfaces are
     /// thick but less dense (σ ≈ 3–10 gives an opaque 1.5-unit object): 10 keeps only their cores.
     public var meshDensityThreshold: Float = 3
+    /// Triangles of the exported mesh after simplification (nil: 20,000, few enough for Blender or a
+    /// web viewer; the iso-surface of a toy object has ~400k). Optional so that configurations
+    /// written before it existed still load.
+    public var meshTriangles: Int?
+    public static let defaultMeshTriangles = 20_000
     public var hashGrid = HashGridField.Settings()
     public var voxelGrid = VoxelGridField.Settings()
     public var prior: PriorConfiguration
@@ -67,6 +72,7 @@ public struct TextTo3DConfiguration: RunConfiguration {
         guard samplesPerRay > 0 else { throw fail("--samples-per-ray must be positive, got \(samplesPerRay)") }
         guard views > 0, turntableFrames > 0 else { throw fail("--views and --turntable-frames must be positive") }
         guard meshResolution >= 8 else { throw fail("--mesh-resolution must be at least 8, got \(meshResolution)") }
+        if let meshTriangles, meshTriangles < 4 { throw fail("--mesh-triangles must be at least 4, got \(meshTriangles)") }
         guard bound > 0 else { throw fail("the scene bound must be positive, got \(bound)") }
         for (name, range) in [("radius", radius), ("elevation", elevation), ("field of view", fieldOfView)] where range.lower > range.upper {
             throw fail("the \(name) range is empty: \(range.lower) > \(range.upper)")
@@ -95,6 +101,7 @@ public struct TextTo3DConfiguration: RunConfiguration {
         c.turntableFrames = 0
         c.meshResolution = 0
         c.meshDensityThreshold = 0
+        c.meshTriangles = nil
         return c
     }
 }

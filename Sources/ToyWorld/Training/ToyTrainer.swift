@@ -86,7 +86,11 @@ public final class ToyTrainer {
     /// (the VAE only while no diffusion step was taken: later, new VAE latents would void the UNet).
     public func train(report: (Stage, Int, Int, Float) -> Void) throws {
         if progress.diffusionSteps == 0 {
+            let vaeStepsBefore = progress.vaeSteps
             try runStage(.vae, steps: configuration.vaeSteps, count: \.vaeSteps, name: "VAE", step: vaeStep, report: report)
+            // A VAE stage extended on resume changes the latents: the scaling factor measured after
+            // the earlier steps no longer fits them (a resumed run must equal the straight one).
+            if progress.vaeSteps != vaeStepsBefore { progress.scalingMeasured = false }
         }
         if !progress.scalingMeasured {
             vae.scalingFactor = try measuredScalingFactor()
