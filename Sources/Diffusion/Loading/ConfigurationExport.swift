@@ -57,6 +57,17 @@ extension NoiseSchedule {
     }
 }
 
+/// The model_index.json of a Stable Diffusion folder with a DDIM scheduler and no safety checker.
+public func stableDiffusionModelIndex(diffusersVersion: String) -> [String: Any] {
+    [
+        "_class_name": "StableDiffusionPipeline", "_diffusers_version": diffusersVersion,
+        "tokenizer": ["transformers", "CLIPTokenizer"], "text_encoder": ["transformers", "CLIPTextModel"],
+        "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"],
+        "scheduler": ["diffusers", "DDIMScheduler"], "safety_checker": [NSNull(), NSNull()],
+        "feature_extractor": [NSNull(), NSNull()], "requires_safety_checker": false,
+    ]
+}
+
 /// A Float as the decimal it was written as (1e-05, not 9.999999747378752e-06): the shortest
 /// decimal that reads back as the same Float, so Python reads the value diffusers' own configs hold.
 func jsonNumber(_ value: Float) -> Double {

@@ -10,13 +10,7 @@ public enum ToyModelExport {
     public static func write(_ trainer: ToyTrainer, to folder: URL, dtype: DType = .float16) throws {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-        try writeJSONObject([
-            "_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.31.0",
-            "tokenizer": ["transformers", "CLIPTokenizer"], "text_encoder": ["transformers", "CLIPTextModel"],
-            "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"],
-            "scheduler": ["diffusers", "DDIMScheduler"], "safety_checker": [NSNull(), NSNull()],
-            "feature_extractor": [NSNull(), NSNull()], "requires_safety_checker": false,
-        ], to: folder.appendingPathComponent("model_index.json"))
+        try writeJSONObject(stableDiffusionModelIndex(diffusersVersion: "0.31.0"), to: folder.appendingPathComponent("model_index.json"))
 
         try ToyVocabulary.write(to: folder.appendingPathComponent("tokenizer"))
 

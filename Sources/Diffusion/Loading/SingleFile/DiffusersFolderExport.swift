@@ -56,12 +56,6 @@ extension SingleFileModel {
             "tokenizer_class": "CLIPTokenizer", "model_max_length": tokens.modelMaxLength, "do_lower_case": true,
             "errors": "replace", "add_prefix_space": false,
         ]) { first, _ in first }, to: tokenizer.appendingPathComponent("tokenizer_config.json"))
-        try writeJSONObject([
-            "_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.39.0",
-            "scheduler": ["diffusers", "DDIMScheduler"], "text_encoder": ["transformers", "CLIPTextModel"],
-            "tokenizer": ["transformers", "CLIPTokenizer"], "unet": ["diffusers", "UNet2DConditionModel"],
-            "vae": ["diffusers", "AutoencoderKL"], "safety_checker": [NSNull(), NSNull()],
-            "feature_extractor": [NSNull(), NSNull()], "requires_safety_checker": false,
-        ], to: folder.appendingPathComponent("model_index.json"))
+        try writeJSONObject(stableDiffusionModelIndex(diffusersVersion: "0.39.0"), to: folder.appendingPathComponent("model_index.json"))
     }
 }

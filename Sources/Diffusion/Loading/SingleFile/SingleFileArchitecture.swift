@@ -11,14 +11,18 @@ enum SingleFileArchitecture {
     static let unetHeadWidthSD2 = 64
     static let sd1HeadsPerBlock = 8
 
-    static func unet(_ weights: [String: MLXArray], names: CompVisUNetNames, family: CompVisCheckpoint.Family,
-                     pictureSize: Int, path: String) throws -> UNetConfiguration {
-        func shape(_ key: String) throws -> [Int] {
-            guard let tensor = weights[key] else {
-                throw DiffusionError.invalidInput("'\(path)': UNet tensor '\(CompVisCheckpoint.unetPrefix)\(key)' is missing")
-            }
+    /// Reads `weights[key].shape`; a missing tensor is an error naming it as the file spells it
+    /// (`prefix` + key).
+    private static func shapeReader(_ weights: [String: MLXArray], _ what: String, prefix: String, path: String) -> (String) throws -> [Int] {
+        { key in
+            guard let tensor = weights[key] else { throw DiffusionError.invalidInput("'\(path)': \(what) '\(prefix)\(key)' is missing") }
             return tensor.shape
         }
+    }
+
+    static func unet(_ weights: [String: MLXArray], names: CompVisUNetNames, family: CompVisCheckpoint.Family,
+                     pictureSize: Int, path: String) throws -> UNetConfiguration {
+        let shape = shapeReader(weights, "UNet tensor", prefix: CompVisCheckpoint.unetPrefix, path: path)
         var c = UNetConfiguration()
         let convIn = try shape("input_blocks.0.0.weight")
         c.inChannels = convIn[1]
@@ -67,12 +71,7 @@ enum SingleFileArchitecture {
     }
 
     static func vae(_ weights: [String: MLXArray], path: String) throws -> VAEConfiguration {
-        func shape(_ key: String) throws -> [Int] {
-            guard let tensor = weights[key] else {
-                throw DiffusionError.invalidInput("'\(path)': VAE tensor '\(CompVisCheckpoint.vaePrefix)\(key)' is missing")
-            }
-            return tensor.shape
-        }
+        let shape = shapeReader(weights, "VAE tensor", prefix: CompVisCheckpoint.vaePrefix, path: path)
         let levels = Set(weights.keys.compactMap { CompVisUNetNames.index(after: "encoder.down.", in: $0) }).count
         let depth = Set(weights.keys.compactMap { CompVisUNetNames.index(after: "encoder.down.0.block.", in: $0) }).count
         guard levels >= 1, depth >= 1 else {
@@ -93,12 +92,7 @@ enum SingleFileArchitecture {
 
     /// `weights` in transformers' names (after CompVisTextEncoderNames).
     static func textEncoder(_ weights: [String: MLXArray], family: CompVisCheckpoint.Family, path: String) throws -> TextEncoderConfiguration {
-        func shape(_ key: String) throws -> [Int] {
-            guard let tensor = weights[key] else {
-                throw DiffusionError.invalidInput("'\(path)': text encoder tensor for '\(key)' is missing")
-            }
-            return tensor.shape
-        }
+        let shape = shapeReader(weights, "text encoder tensor for", prefix: "", path: path)
         var c = TextEncoderConfiguration()
         let embedding = try shape("text_model.embeddings.token_embedding.weight")
         c.vocabularySize = embedding[0]
