@@ -25,7 +25,7 @@ demo: build
 	$(BIN) edit --image runs/demo/green-sphere.png --prompt "a blue sphere" --output runs/demo/edit
 	$(BIN) adapt-stylegan --prompt "a green cube" --output runs/demo/adapt-stylegan
 	@echo "pictures: runs/demo/generate/grid.png, runs/demo/optimize/final.png (progress in runs/demo/optimize/snapshots/)"
-	@echo "3D: runs/demo/text-to-3d/views.png, turntable.gif, mesh.obj / mesh.ply"
+	@echo "3D: runs/demo/text-to-3d/views.png, turntable.gif, mesh.glb / mesh.obj / mesh.ply"
 	@echo "edit: runs/demo/edit/comparison.png (before | after), composite.png, alpha.png, edit.png (progress in runs/demo/edit/snapshots/)"
 	@echo "StyleGAN: runs/demo/adapt-stylegan/comparison.png (before | after pairs), generator.safetensors"
 

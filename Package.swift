@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "LayeredEditingTests", dependencies: ["LayeredEditing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI", "LatentOptimization"]),
     ],
     cxxLanguageStandard: .cxx20
 )

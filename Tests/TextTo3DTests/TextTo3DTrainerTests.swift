@@ -130,6 +130,11 @@ final class TextTo3DTrainerTests: XCTestCase {
         let glb = try Data(contentsOf: URL(fileURLWithPath: mesh.glb))
         XCTAssertEqual(glb.prefix(4), Data("glTF".utf8))
         XCTAssertNil(outputs.suggestedThreshold)
+        // The turntable: one frame per --turntable-frames, upscaled to at least 256 pixels.
+        let gif = try GIFStructure(Data(contentsOf: URL(fileURLWithPath: outputs.turntableGIF)))
+        XCTAssertEqual(gif.frames, c.turntableFrames)
+        XCTAssertGreaterThanOrEqual(gif.width, 256)
+        XCTAssertEqual(outputs.views.count, c.views)
 
         var unreachable = c
         unreachable.meshDensityThreshold = 1e6
@@ -167,5 +172,40 @@ final class TextTo3DTrainerTests: XCTestCase {
         zero = smallConfiguration(iterations: 5)
         zero.radius = .init(1.2, 1.5)
         XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("radius"), "\($0)") }
+    }
+}
+
+/// Frame count and size of a GIF, read by walking its blocks as the GIF89a specification lays
+/// them out (independent of our encoder).
+private struct GIFStructure {
+    var width = 0, height = 0, frames = 0
+
+    init(_ data: Data) throws {
+        let bytes = [UInt8](data)
+        guard bytes.count > 13, bytes.starts(with: Array("GIF89a".utf8)) else { throw CocoaError(.fileReadCorruptFile) }
+        width = Int(bytes[6]) | Int(bytes[7]) << 8
+        height = Int(bytes[8]) | Int(bytes[9]) << 8
+        var position = 13 + (bytes[10] & 0x80 != 0 ? 3 << (Int(bytes[10] & 7) + 1) : 0)
+        func skipSubBlocks() {
+            while position < bytes.count, bytes[position] != 0 { position += Int(bytes[position]) + 1 }
+            position += 1
+        }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x21:
+                position += 2
+                skipSubBlocks()
+            case 0x2C:
+                frames += 1
+                let packed = bytes[position + 9]
+                position += 10 + (packed & 0x80 != 0 ? 3 << (Int(packed & 7) + 1) : 0) + 1  // + LZW minimum code size
+                skipSubBlocks()
+            case 0x3B:
+                return
+            default:
+                throw CocoaError(.fileReadCorruptFile)
+            }
+        }
+        throw CocoaError(.fileReadCorruptFile)  // no trailer
     }
 }

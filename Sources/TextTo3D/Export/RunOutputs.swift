@@ -59,9 +59,13 @@ extension TextTo3DTrainer {
         }
         let extracted = try FieldMesh.extract(field, resolution: configuration.meshResolution,
                                               threshold: configuration.meshDensityThreshold, colours: LatentColourMap(fitting: views))
-        // Simplified before colouring: projecting fewer vertices into the views is cheaper, and the
-        // colours are then those of the vertices that remain.
-        var mesh = extracted.simplified(targetTriangles: configuration.meshTriangles ?? TextTo3DConfiguration.defaultMeshTriangles)
+        // Floaters and crumbs (pieces under 1% of the surface) dropped first. Simplification can pinch
+        // two sheets of a thin part onto one edge (the demo's cube: 41 edges with four triangles),
+        // which the edge split pulls apart again, so the mesh stays closed. Simplified before
+        // colouring: projecting fewer vertices into the views is cheaper.
+        var mesh = extracted.withoutSmallComponents(fraction: 0.01)
+            .simplified(targetTriangles: configuration.meshTriangles ?? TextTo3DConfiguration.defaultMeshTriangles)
+            .splittingNonManifoldEdges()
         if let fallback = mesh.colours {
             mesh.colours = try ProjectedVertexColours.colour(mesh, views: colourViews, fallback: fallback,
                                                              tolerance: 4 * field.bound / Float(configuration.samplesPerRay) + 0.05)
