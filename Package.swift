@@ -52,7 +52,9 @@ let package = Package(
         .target(name: "Prior", dependencies: ["Diffusion"]),
         // What every application run needs: run folder, config.json, losses.csv, checkpoint + resume,
         // the NaN guard, progress records, per-step randomness, cameras and view prompts.
-        .target(name: "Runs", dependencies: ["Prior", "ImageIO"]),
+        .target(name: "Runs", dependencies: ["Prior", "ImageIO", "CProcess"]),
+        // SIGINT/SIGTERM recorded by a C handler, so a run stops at a step boundary with a checkpoint.
+        .target(name: "CProcess"),
         // Applications: each = configuration + the thing optimised + the prior, over Runs; none imports another.
         // Optimise a latent or an RGB image with the prior (`latent-prior optimize`).
         .target(name: "LatentOptimization", dependencies: ["Runs"]),
@@ -66,9 +68,9 @@ let package = Package(
         .target(name: "LayeredEditing", dependencies: ["Runs"]),
         // zlib, for PNG (Debian's zlib1g-dev; part of the SDK on macOS).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        // libjpeg-turbo (Debian's libjpeg62-turbo-dev) behind calls that return a status: its error
-        // handler longjmps, which must never cross a Swift frame.
-        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg")]),
+        // libjpeg-turbo and libpng (Debian's libjpeg62-turbo-dev, libpng-dev) behind calls that return a
+        // status: their error handlers longjmp, which must never cross a Swift frame.
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]),
         // Pictures in and out: PNG, JPEG, RGBA layers, grids, animated GIF.
         .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib", "CImageCodecs"]),
         // meshoptimizer (Debian's libmeshoptimizer-dev), for mesh simplification.

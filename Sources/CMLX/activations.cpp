@@ -73,7 +73,7 @@ class Activation : public OpsDefinedPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     auto& encoder = begin_float32_kernel(name(), inputs, out, stream());
-    encoder.dispatch([in = inputs[0], out, kind = kind_]() mutable {
+    encoder.dispatch(guarded_kernel("activation", [in = inputs[0], out, kind = kind_]() mutable {
       const float* input = in.data<float>();
       float* output = out.data<float>();
       if (kind == ActivationKind::gated_gelu) {
@@ -90,7 +90,7 @@ class Activation : public OpsDefinedPrimitive {
           }
         });
       }
-    });
+    }));
   }
 
   const char* name() const override {

@@ -150,10 +150,10 @@ class MultiHeadAttention : public OpsDefinedPrimitive {
     const auto& q = inputs[0];
     const AttentionShape shape{q.shape(0), q.shape(1), inputs[1].shape(1), heads_, q.shape(2) / heads_, scale_,
                                score_block_elements_, causal_};
-    encoder.dispatch([inputs, out, shape]() mutable {
+    encoder.dispatch(guarded_kernel("attention", [inputs, out, shape]() mutable {
       attention_forward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), out.data<float>(),
                         shape);
-    });
+    }));
   }
 
   const char* name() const override { return "MultiHeadAttention"; }

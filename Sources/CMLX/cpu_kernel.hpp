@@ -1,7 +1,10 @@
 // What every CMLX CPU primitive does before its kernel runs.
 #pragma once
 
+#include <cstdlib>
+#include <new>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,30 @@ inline mx::cpu::CommandEncoder& begin_float32_kernel(const char* name, const std
                                                      mx::Stream stream) {
   std::vector<mx::array> outputs = {out};  // arrays share their data: allocating the copy allocates `out`
   return begin_float32_kernel(name, inputs, outputs, stream);
+}
+
+/// Wraps a kernel for `CommandEncoder::dispatch`: it runs on the stream's worker thread, where an
+/// exception (std::bad_alloc for a scratch buffer, above all) would terminate the process. The
+/// failure is recorded instead and the entry point that waited for the evaluation returns it.
+///
+/// Crash testing: `LATENT_PRIOR_FAULT_INJECTION=kernel-bad-alloc:<name>` makes the named kernel
+/// throw std::bad_alloc as a failed scratch allocation would (read per dispatch: one getenv).
+template <typename Kernel>
+auto guarded_kernel(const char* name, Kernel&& kernel) {
+  return [name, kernel = std::forward<Kernel>(kernel)]() mutable {
+    try {
+      if (const char* request = std::getenv("LATENT_PRIOR_FAULT_INJECTION")) {
+        if (std::string(request) == std::string("kernel-bad-alloc:") + name) throw std::bad_alloc();
+      }
+      kernel();
+    } catch (const std::bad_alloc&) {
+      record_kernel_failure(std::string(name) + " kernel: out of memory for its scratch buffers");
+    } catch (const std::exception& e) {
+      record_kernel_failure(std::string(name) + " kernel: " + e.what());
+    } catch (...) {
+      record_kernel_failure(std::string(name) + " kernel: unknown failure");
+    }
+  };
 }
 
 }  // namespace cmlx

@@ -266,10 +266,10 @@ class GroupNormalizationBackward : public mx::Primitive {
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs) override {
     auto& encoder = begin_float32_kernel("GroupNormalizationBackward", inputs, outputs, stream());
     const auto shape = GroupNormShape::of(inputs[0], groups_, eps_, silu_);
-    encoder.dispatch([inputs, outputs, shape]() mutable {
+    encoder.dispatch(guarded_kernel("group norm", [inputs, outputs, shape]() mutable {
       group_norm_backward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), inputs[3].data<float>(),
                           outputs[0].data<float>(), outputs[1].data<float>(), outputs[2].data<float>(), shape);
-    });
+    }));
   }
 
   void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
@@ -310,9 +310,9 @@ class GroupNormalization : public mx::UnaryPrimitive {
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     auto& encoder = begin_float32_kernel("GroupNormalization", inputs, out, stream());
     const auto shape = GroupNormShape::of(inputs[0], groups_, eps_, silu_);
-    encoder.dispatch([inputs, out, shape]() mutable {
+    encoder.dispatch(guarded_kernel("group norm", [inputs, out, shape]() mutable {
       group_norm_forward(inputs[0].data<float>(), inputs[1].data<float>(), inputs[2].data<float>(), out.data<float>(), shape);
-    });
+    }));
   }
 
   void eval_gpu(const std::vector<mx::array>&, mx::array&) override {

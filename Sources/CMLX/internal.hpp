@@ -26,12 +26,22 @@ namespace cmlx {
 
 void set_error(const std::string& message);
 
+/// A failure inside a kernel running on a stream's worker thread, where an escaping exception
+/// would call std::terminate (see `guarded_kernel`); reported by the next entry point to return.
+void record_kernel_failure(const std::string& message);
+/// The recorded failure, cleared; empty when there is none.
+std::string take_kernel_failure();
+
 /// Runs body; converts any C++ exception into a status and this thread's message.
 template <typename Body>
 int guarded(Body&& body) noexcept {
   try {
     body();
-    return 0;
+    // The evaluation this call waited for may have failed on the worker thread.
+    const std::string failure = take_kernel_failure();
+    if (failure.empty()) return 0;
+    set_error(failure);
+    return 1;
   } catch (const std::exception& e) {
     set_error(e.what());
   } catch (...) {

@@ -78,7 +78,7 @@ class LayerNormalization : public OpsDefinedPrimitive {
     auto& encoder = begin_float32_kernel("LayerNormalization", inputs, out, stream());
     const size_t length = out.shape().back();
     const size_t rows = length == 0 ? 0 : out.size() / length;
-    encoder.dispatch([inputs, out, rows, length, eps = eps_, has_weight = has_weight_, has_bias = has_bias_]() mutable {
+    encoder.dispatch(guarded_kernel("layer norm", [inputs, out, rows, length, eps = eps_, has_weight = has_weight_, has_bias = has_bias_]() mutable {
       const float* weight = has_weight ? inputs[1].data<float>() : nullptr;
       const float* bias = has_bias ? inputs[has_weight ? 2 : 1].data<float>() : nullptr;
       const float* input = inputs[0].data<float>();
@@ -86,7 +86,7 @@ class LayerNormalization : public OpsDefinedPrimitive {
       parallel_for_rows(rows, length, size_t{1} << 15, [&](size_t begin, size_t end) {
         layer_norm_rows(input, weight, bias, output, begin, end, length, eps);
       });
-    });
+    }));
   }
 
   const char* name() const override { return "LayerNormalization"; }

@@ -93,7 +93,7 @@ class SameConvolution : public mx::UnaryPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     auto& encoder = begin_float32_kernel("SameConvolution", inputs, out, stream());
-    encoder.dispatch([inputs, out]() mutable {
+    encoder.dispatch(guarded_kernel("convolution", [inputs, out]() mutable {
       const auto& x = inputs[0];
       const auto& w = inputs[1];
       const float* bias = inputs.size() > 2 ? inputs[2].data<float>() : nullptr;
@@ -103,7 +103,7 @@ class SameConvolution : public mx::UnaryPrimitive {
       } else {
         same_conv_forward(x.data<float>(), w.data<float>(), bias, out.data<float>(), N, H, W, C, O, k);
       }
-    });
+    }));
   }
 
   void eval_gpu(const std::vector<mx::array>&, mx::array&) override {

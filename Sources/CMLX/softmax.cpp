@@ -92,9 +92,9 @@ class LastAxisSoftmax : public mx::UnaryPrimitive {
     auto& encoder = begin_float32_kernel("LastAxisSoftmax", inputs, out, stream());
     const size_t length = in.shape().empty() ? 1 : in.shape().back();
     const size_t rows = length == 0 ? 0 : in.size() / length;
-    encoder.dispatch([in, out, rows, length]() mutable {
+    encoder.dispatch(guarded_kernel("softmax", [in, out, rows, length]() mutable {
       cmlx::softmax_rows(in.data<float>(), out.data<float>(), rows, length);
-    });
+    }));
   }
 
   void eval_gpu(const std::vector<mx::array>&, mx::array&) override {

@@ -12,7 +12,7 @@ public enum DiffusionError: Error, CustomStringConvertible, Equatable {
         case let .missingFile(path, what): return "\(what) not found: '\(path)'"
         case let .unreadableConfig(path, reason): return "cannot read config '\(path)': \(reason)"
         case let .unsupportedConfigValue(path, key, value, supported):
-            return "'\(path)': \(key) = \(value) is not supported (supported: \(supported))"
+            return "'\(path)': \(key) = \(JSONConfig.summary(value)) is not supported (supported: \(supported))"
         case let .invalidInput(message): return message
         }
     }

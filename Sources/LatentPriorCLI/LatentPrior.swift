@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import MLXCore
+import Runs
 
 @main
 struct LatentPrior: ParsableCommand {
@@ -16,6 +18,15 @@ struct LatentPrior: ParsableCommand {
     static func main() {
         MLXRuntime.restartWithSleepingBLASThreadsIfNeeded()
         MLXRuntime.keepBuffersInHeap()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let RunError.stopped(signal, step, checkpoint) {
+            // Not an error: the user asked the run to stop; say how to go on, exit as shells expect.
+            FileHandle.standardError.write(Data("\n\(RunError.stopped(signal: signal, step: step, checkpoint: checkpoint))\n".utf8))
+            Foundation.exit(signal == "SIGTERM" ? 143 : 130)
+        } catch {
+            exit(withError: error)
+        }
     }
 }

@@ -16,8 +16,10 @@ public struct SafetensorsFile {
     }
 
     /// Reads `path` with MLX's reader; a missing, truncated or corrupt file throws an error naming it.
+    /// The header is checked first, by our own reader (`SafetensorsHeader`): MLX trusts it.
     /// Tensor bytes are read lazily, on first evaluation.
     public static func load(_ path: String) throws -> SafetensorsFile {
+        let header = try SafetensorsHeader.read(path)
         var handle: mlxc_safetensors?
         try check(mlxc_safetensors_load(path, &handle))
         guard let handle else { throw MLXError("safetensors file '\(path)': no result") }
@@ -32,11 +34,24 @@ public struct SafetensorsFile {
             metadata[String(cString: mlxc_safetensors_metadata_key(handle, i))] =
                 String(cString: mlxc_safetensors_metadata_value(handle, i))
         }
+        try header.checkAgrees(with: tensors, path: path)
         return SafetensorsFile(tensors: tensors, metadata: metadata)
     }
 
-    /// Writes atomically (temporary file beside `path`, then rename): a reader never sees half a file.
+    /// Writes atomically (temporary file beside `path`, flushed, then renamed; see `AtomicFile`):
+    /// a reader never sees half a file, a power loss never leaves a truncated one.
     public func save(_ path: String) throws {
+        let temporary = AtomicFile.temporaryPath(for: path)
+        do {
+            try write(to: temporary, reportingAs: path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try AtomicFile.moveIntoPlace(temporary, path: path)
+    }
+
+    private func write(to temporary: String, reportingAs path: String) throws {
         let names = tensors.keys.sorted()
         let arrays = names.map { tensors[$0]! }
         let keys = metadata.keys.sorted()
@@ -45,7 +60,7 @@ public struct SafetensorsFile {
             try withCStrings(keys) { keyPointers in
                 try withCStrings(values) { valuePointers in
                     try withHandles(arrays) { handles in
-                        try check(mlxc_safetensors_save(path, namePointers, handles, handles.count,
+                        try check(mlxc_safetensors_save(temporary, path, namePointers, handles, handles.count,
                                                         keyPointers, valuePointers, keys.count))
                     }
                 }

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 @testable import ImageIO
 
-/// Every PNG colour type we read, written by an independent encoder (CPython's zlib and struct),
-/// and the error path of every kind we do not read or that is broken: one message naming the file
-/// and the reason. The bugs guarded against: grey or grey+alpha rows read with RGB's stride, alpha
-/// not composited on white, an unsupported file decoded as garbage instead of refused.
+/// Every PNG colour type, written by an independent encoder (CPython's zlib and struct), and the
+/// error path of every kind that is broken: one message naming the file and libpng's reason. The
+/// bugs guarded against: grey or grey+alpha rows read with RGB's stride, alpha not composited on
+/// white, a broken file decoded as garbage instead of refused.
 final class PNGColourTypeTests: XCTestCase {
     /// Writes a 3×2 PNG with CPython: `colour` type, `depth` bits, `interlace`, row filter
     /// `rowFilter`, and `corrupt` ("zlib": IDAT that does not inflate, "truncated": cut in IDAT).
@@ -64,13 +64,21 @@ final class PNGColourTypeTests: XCTestCase {
         XCTAssertEqual(found, expected, accuracy: 1)
     }
 
-    func testUnsupportedAndBrokenFilesNameFileAndReason() throws {
+    // Palettes and 16 bits were refused before libpng decoded PNGs (issue #15); now they read.
+    func testPaletteAndSixteenBitRGBReadAsRGB() throws {
+        let palette = try PNG.read(try writePNG(colour: 3))
+        XCTAssertTrue(palette[0, 1] == (255, 0, 0) && palette[1, 0] == (0, 255, 0) && palette[2, 1] == (0, 0, 255))
+        // Samples v·256 at 16 bits → round(v·256·255/65535) = round(v·256/257).
+        let deep = try PNG.read(try writePNG(colour: 2, depth: 16))
+        XCTAssertTrue(deep[2, 1] == (199, 55, 14), "16-bit: \(deep[2, 1])")
+    }
+
+    func testBrokenFilesNameFileAndReason() throws {
+        // The reasons are libpng's (zlib's for the inflate error). Interlace is covered by
+        // PNGLibpngDecodingTests: this encoder writes no Adam7 passes.
         let cases: [(String, String)] = [
-            (try writePNG(colour: 3), "colour type 3"),
-            (try writePNG(colour: 2, depth: 16), "bit depth 16"),
-            (try writePNG(colour: 2, interlace: 1), "interlaced"),
-            (try writePNG(colour: 2, rowFilter: 7), "row filter 7"),
-            (try writePNG(colour: 2, corrupt: "zlib"), "corrupt image data"),
+            (try writePNG(colour: 2, rowFilter: 7), "bad adaptive filter value"),
+            (try writePNG(colour: 2, corrupt: "zlib"), "IDAT: invalid stored block lengths"),
             (try writePNG(colour: 2, corrupt: "truncated"), "truncated"),
         ]
         for (path, reason) in cases {

@@ -46,6 +46,8 @@ final class QuadraticSystem: OptimizedSystem {
     let run: OptimizationRun<QuadraticConfiguration>
     var snapshots: [Int] = []
     var finished = false
+    /// The step during which the process sends itself this signal (as a user's Ctrl-C would arrive).
+    var signalDuringStep: (step: Int, signal: Int32)?
 
     init(_ configuration: QuadraticConfiguration, folder: RunFolder, resume: Bool) throws {
         self.configuration = configuration
@@ -56,6 +58,7 @@ final class QuadraticSystem: OptimizedSystem {
     }
 
     func step(_ context: StepContext) throws -> QuadraticStep {
+        if let (step, signal) = signalDuringStep, step == context.step { raise(signal) }
         let target = try Random.normal([4], key: context.key())
         let point = self.point
         let (loss, gradients) = try point.valueAndGradients { try square(point.theta.value - target).sum() }

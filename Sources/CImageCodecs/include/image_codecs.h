@@ -1,5 +1,6 @@
-// JPEG through libjpeg-turbo, behind calls that return a status instead of longjmp'ing through
-// their callers (libjpeg reports errors by calling an error handler that must not return).
+// JPEG through libjpeg-turbo and PNG decoding through libpng, behind calls that return a status
+// instead of longjmp'ing through their callers (both libraries report errors by calling an error
+// handler that must not return).
 #ifndef LATENT_PRIOR_IMAGE_CODECS_H
 #define LATENT_PRIOR_IMAGE_CODECS_H
 
@@ -24,6 +25,18 @@ int lp_jpeg_encode(const unsigned char *pixels, int width, int height, int quali
                    unsigned char **output, size_t *output_size, char *message, size_t message_size);
 
 void lp_jpeg_free(unsigned char *buffer);
+
+/// Reads a PNG's size from its header (the chunks before the image data, CRCs checked). Any size
+/// PNG allows (sides up to 2³¹−1) is reported, for the caller to judge against its pixel limit.
+/// Returns 0, or non-zero with libpng's one-line `message` ("Not a PNG file", "IHDR: CRC error").
+int lp_png_size(const unsigned char *data, size_t size, int *width, int *height, char *message, size_t message_size);
+
+/// Decodes any PNG libpng reads (grey 1–16 bits, grey+alpha, RGB, RGBA, palette, tRNS, Adam7) to
+/// 8-bit RGBA, 16-bit samples rounded to nearest, into `pixels`, which holds `capacity` bytes and
+/// must be width·height·4 for the header's size. A bad CRC in any chunk, truncated data or corrupt
+/// image data is an error. Returns 0, or non-zero with libpng's one-line `message`.
+int lp_png_decode_rgba(const unsigned char *data, size_t size, unsigned char *pixels, size_t capacity,
+                       char *message, size_t message_size);
 
 #ifdef __cplusplus
 }

@@ -240,9 +240,9 @@ int mlxc_safetensors_array(mlxc_safetensors s, size_t index, mlxc_array* out);
 size_t mlxc_safetensors_metadata_count(mlxc_safetensors s);
 const char* mlxc_safetensors_metadata_key(mlxc_safetensors s, size_t index);
 const char* mlxc_safetensors_metadata_value(mlxc_safetensors s, size_t index);
-/// Writes atomically: to a temporary file beside path, then renames it over path.
-int mlxc_safetensors_save(const char* path, const char* const* names, const mlxc_array* arrays, size_t count,
-                          const char* const* metadata_keys, const char* const* metadata_values,
+/// Writes the tensors to `temporary_path` (the caller renames it into place); errors name `path`.
+int mlxc_safetensors_save(const char* temporary_path, const char* path, const char* const* names, const mlxc_array* arrays,
+                          size_t count, const char* const* metadata_keys, const char* const* metadata_values,
                           size_t metadata_count);
 
 // MARK: devices, memory, BLAS

@@ -1,4 +1,5 @@
 import Foundation
+import MLXCore
 
 /// A component's `config.json`, read as diffusers reads it: values as given, missing keys take the
 /// caller's default (diffusers' own default for that key), keys starting with "_" are bookkeeping.
@@ -25,7 +26,7 @@ public struct JSONConfig {
         } catch let error as DiffusionError {
             throw error
         } catch {
-            throw DiffusionError.unreadableConfig(path: path, reason: error.localizedDescription)
+            throw DiffusionError.unreadableConfig(path: path, reason: jsonErrorReason(error))
         }
     }
 
@@ -60,19 +61,40 @@ public struct JSONConfig {
             let double = number.doubleValue
             return double == double.rounded() && abs(double) < 1e15 ? "\(Int(double))" : "\(double)"
         }
+        if let list = value as? [Any] { return "a list of \(list.count)" }
+        if let object = value as? [String: Any] { return "an object of \(object.count) keys" }
         return "\(value)"
     }
 
-    private func typeError(_ key: String, _ expected: String) -> DiffusionError {
-        .unsupportedConfigValue(path: path, key: key, value: JSONConfig.canonical(values[key]!), supported: expected)
+    /// A value for a message: at most 60 characters (a hostile config can hold megabytes in one key).
+    static func summary(_ text: String) -> String {
+        text.count <= 60 ? text : "\(text.prefix(40))… (\(text.count) characters)"
     }
 
-    public func int(_ key: String, default value: Int) throws -> Int {
+    private func typeError(_ key: String, _ expected: String) -> DiffusionError {
+        .unsupportedConfigValue(path: path, key: key, value: JSONConfig.summary(JSONConfig.canonical(values[key]!)), supported: expected)
+    }
+
+    private func rangeError(_ key: String, _ value: String, _ range: ClosedRange<Int>) -> DiffusionError {
+        .unsupportedConfigValue(path: path, key: key, value: JSONConfig.summary(value), supported: "an integer in \(range.lowerBound)...\(range.upperBound)")
+    }
+
+    /// A whole number that fits an Int exactly (JSON numbers arrive as doubles or 64-bit integers;
+    /// 1e30 or 32.5 must not be truncated or trap in a conversion).
+    private static func exactInteger(_ value: Any?) -> Int? {
+        guard let number = value as? NSNumber, !isBoolean(value) else { return nil }
+        let double = number.doubleValue
+        guard double.isFinite, double == double.rounded(), abs(double) <= 9.0e15 else { return nil }
+        return Int(exactly: double)
+    }
+
+    /// Configs say how large a model is; `range` bounds what we are willing to build (sizes a real
+    /// model uses, with room to spare), so arithmetic on them can neither trap nor allocate without bound.
+    public func int(_ key: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         if isMissing(key) { return value }
-        if let number = values[key] as? NSNumber, !JSONConfig.isBoolean(values[key]), number.doubleValue == number.doubleValue.rounded() {
-            return number.intValue
-        }
-        throw typeError(key, "an integer")
+        guard let integer = JSONConfig.exactInteger(values[key]) else { throw typeError(key, "an integer") }
+        guard range.contains(integer) else { throw rangeError(key, "\(integer)", range) }
+        return integer
     }
 
     public func double(_ key: String, default value: Double) throws -> Double {
@@ -105,24 +127,26 @@ public struct JSONConfig {
         throw typeError(key, "a list of strings")
     }
 
-    public func ints(_ key: String, default value: [Int]) throws -> [Int] {
+    /// A list of `count` integers (`count`: how many entries a model can have), each in `range`.
+    public func ints(_ key: String, default value: [Int], count: ClosedRange<Int>, in range: ClosedRange<Int>) throws -> [Int] {
         if isMissing(key) { return value }
-        if let list = values[key] as? [NSNumber] { return list.map(\.intValue) }
-        throw typeError(key, "a list of integers")
+        guard let list = values[key] as? [Any] else { throw typeError(key, "a list of integers") }
+        guard count.contains(list.count) else {
+            throw DiffusionError.unsupportedConfigValue(path: path, key: key, value: "a list of \(list.count)",
+                                                        supported: "a list of \(count.lowerBound)...\(count.upperBound) integers")
+        }
+        return try list.map { item in
+            guard let integer = JSONConfig.exactInteger(item) else { throw typeError(key, "a list of integers") }
+            guard range.contains(integer) else { throw rangeError(key, "\(integer)", range) }
+            return integer
+        }
     }
 
-    /// An integer applied to every block, or one integer per block (diffusers accepts both).
-    public func intPerBlock(_ key: String, blocks: Int, default value: Int?) throws -> [Int]? {
+    /// An integer applied to every block, or one integer per block (diffusers accepts both), each in `range`.
+    public func intPerBlock(_ key: String, blocks: Int, default value: Int?, in range: ClosedRange<Int>) throws -> [Int]? {
         if isMissing(key) { return value.map { Array(repeating: $0, count: blocks) } }
-        if let number = values[key] as? NSNumber, !JSONConfig.isBoolean(values[key]) { return Array(repeating: number.intValue, count: blocks) }
-        if let list = values[key] as? [NSNumber] {
-            guard list.count == blocks else {
-                throw DiffusionError.unsupportedConfigValue(path: path, key: key, value: "\(list.map(\.intValue))",
-                                                            supported: "an integer or a list of \(blocks)")
-            }
-            return list.map(\.intValue)
-        }
-        throw typeError(key, "an integer or a list of integers")
+        if values[key] is [Any] { return try ints(key, default: [], count: blocks...blocks, in: range) }
+        return Array(repeating: try int(key, default: 0, in: range), count: blocks)
     }
 
     /// Fails unless the key is missing or equals one of `allowed` (an unsupported model variant).
@@ -130,7 +154,7 @@ public struct JSONConfig {
         let value = isMissing(key) ? nil : JSONConfig.canonical(values[key]!)
         if !allowed.contains(value) {
             throw DiffusionError.unsupportedConfigValue(
-                path: path, key: key, value: value ?? "null", supported: allowed.map { $0 ?? "null" }.joined(separator: ", "))
+                path: path, key: key, value: value.map(JSONConfig.summary) ?? "null", supported: allowed.map { $0 ?? "null" }.joined(separator: ", "))
         }
     }
 }

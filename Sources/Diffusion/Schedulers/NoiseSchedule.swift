@@ -41,6 +41,15 @@ public struct NoiseSchedule: Sendable {
             throw DiffusionError.unsupportedConfigValue(path: path, key: "beta_schedule", value: betaSchedule,
                                                         supported: "linear, scaled_linear, squaredcos_cap_v2")
         }
+        // β outside [0, 1) makes ᾱ zero or negative and every √ᾱ after it NaN.
+        guard betas.allSatisfy({ $0.isFinite && $0 >= 0 && $0 < 1 }) else {
+            throw DiffusionError.unsupportedConfigValue(path: path, key: "beta_start/beta_end", value: "\(betaStart)/\(betaEnd)",
+                                                        supported: "betas in [0, 1)")
+        }
+        guard (0..<trainTimesteps).contains(stepsOffset) else {
+            throw DiffusionError.unsupportedConfigValue(path: path, key: "steps_offset", value: "\(stepsOffset)",
+                                                        supported: "0...\(trainTimesteps - 1) (below num_train_timesteps)")
+        }
         var product = 1.0
         alphasCumprod = betas.map { beta in
             product *= 1 - beta
@@ -68,9 +77,9 @@ public struct NoiseSchedule: Sendable {
         }
         try c.require("trained_betas", in: [nil])
         try self.init(
-            trainTimesteps: c.int("num_train_timesteps", default: 1000), betaStart: c.double("beta_start", default: 0.0001),
+            trainTimesteps: c.int("num_train_timesteps", default: 1000, in: ConfigBounds.trainTimesteps), betaStart: c.double("beta_start", default: 0.0001),
             betaEnd: c.double("beta_end", default: 0.02), betaSchedule: c.string("beta_schedule", default: "linear"),
-            predictionType: predictionType, stepsOffset: c.int("steps_offset", default: 0),
+            predictionType: predictionType, stepsOffset: c.int("steps_offset", default: 0, in: 0...(ConfigBounds.trainTimesteps.upperBound - 1)),
             setAlphaToOne: c.bool("set_alpha_to_one", default: true), clipSample: c.bool("clip_sample", default: false),
             clipSampleRange: c.double("clip_sample_range", default: 1), spacing: spacing.flatMap(Spacing.init(rawValue:)),
             path: c.path)
@@ -91,6 +100,10 @@ public struct NoiseSchedule: Sendable {
             }.reversed()
         case .leading:
             let ratio = T / steps
+            // diffusers would index past the schedule here; say which setting did it instead.
+            guard (steps - 1) * ratio + stepsOffset < T else {
+                throw DiffusionError.invalidInput("steps_offset \(stepsOffset) with \(steps) steps of \(ratio) reaches timestep \((steps - 1) * ratio + stepsOffset), past the schedule's \(T - 1): use fewer steps or another timestep_spacing")
+            }
             return (0..<steps).map { Double($0 * ratio + stepsOffset) }.reversed()
         case .trailing:
             let ratio = Double(T) / Double(steps)

@@ -16,18 +16,21 @@ public struct TextEncoderConfiguration {
     public init() {}
 
     public init(config c: JSONConfig) throws {
-        vocabularySize = try c.int("vocab_size", default: vocabularySize)
-        hiddenSize = try c.int("hidden_size", default: hiddenSize)
-        intermediateSize = try c.int("intermediate_size", default: intermediateSize)
-        layers = try c.int("num_hidden_layers", default: layers)
-        heads = try c.int("num_attention_heads", default: heads)
-        maxPositions = try c.int("max_position_embeddings", default: maxPositions)
+        vocabularySize = try c.int("vocab_size", default: vocabularySize, in: ConfigBounds.vocabulary)
+        hiddenSize = try c.int("hidden_size", default: hiddenSize, in: ConfigBounds.textWidth)
+        intermediateSize = try c.int("intermediate_size", default: intermediateSize, in: ConfigBounds.textWidth)
+        layers = try c.int("num_hidden_layers", default: layers, in: ConfigBounds.textLayers)
+        heads = try c.int("num_attention_heads", default: heads, in: ConfigBounds.heads)
+        maxPositions = try c.int("max_position_embeddings", default: maxPositions, in: ConfigBounds.textPositions)
         layerNormEps = Float(try c.double("layer_norm_eps", default: 1e-5))
         let act = try c.string("hidden_act", default: "quick_gelu")
         guard let parsed = Activation(rawValue: act) else {
             throw DiffusionError.unsupportedConfigValue(path: c.path, key: "hidden_act", value: act, supported: "quick_gelu, gelu")
         }
         activation = parsed
+        guard layerNormEps.isFinite, layerNormEps > 0 else {
+            throw DiffusionError.unsupportedConfigValue(path: c.path, key: "layer_norm_eps", value: "\(layerNormEps)", supported: "a positive number")
+        }
         guard hiddenSize % heads == 0 else {
             throw DiffusionError.unsupportedConfigValue(path: c.path, key: "num_attention_heads", value: "\(heads)",
                                                         supported: "a divisor of hidden_size = \(hiddenSize)")

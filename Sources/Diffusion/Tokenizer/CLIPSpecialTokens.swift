@@ -61,14 +61,20 @@ public struct CLIPSpecialTokens: Equatable, Sendable {
         if let value = try token("eos_token") { endOfText = value }
         if let value = try token("unk_token") { unknown = value }
         if let value = try token("pad_token") { padding = value }
-        if let length = config["model_max_length"] as? NSNumber, length.doubleValue >= 1, length.doubleValue < 1e9 {
-            modelMaxLength = length.intValue
+        if let length = config["model_max_length"] as? NSNumber, length.doubleValue < 1e9 {
+            // Room for <|startoftext|> and <|endoftext|>, and no longer than any text encoder's positions.
+            let value = length.doubleValue  // compared as a double first: Int(-1e30) would trap
+            guard value == value.rounded(), value >= 2, value <= Double(ConfigBounds.textPositions.upperBound) else {
+                throw CLIPTokenizerError.malformedFile(path: url.path, reason: "model_max_length = \(length) is not an integer in 2...\(ConfigBounds.textPositions.upperBound) (or transformers' 'no limit', 1e30)")
+            }
+            modelMaxLength = Int(length.doubleValue)
         }
         if let decoder = config["added_tokens_decoder"] as? [String: Any] {
             for (id, value) in decoder {
-                guard let id = Int(id), var token = Self.addedToken(value) else {
-                    throw CLIPTokenizerError.malformedFile(path: url.path, reason: "bad added_tokens_decoder entry '\(id)'")
+                guard let number = Int(id), number >= 0, number < ConfigBounds.vocabulary.upperBound, var token = Self.addedToken(value) else {
+                    throw CLIPTokenizerError.malformedFile(path: url.path, reason: "bad added_tokens_decoder entry '\(JSONConfig.summary(id))' (expected an id in 0..<\(ConfigBounds.vocabulary.upperBound) and a token)")
                 }
+                let id = number
                 token.id = id
                 additional.append(token)
             }

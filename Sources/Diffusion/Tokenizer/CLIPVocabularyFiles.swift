@@ -1,4 +1,5 @@
 import Foundation
+import MLXCore
 
 /// Reading `vocab.json` and `merges.txt` as transformers' `CLIPTokenizer` reads them.
 enum CLIPVocabularyFiles {
@@ -21,7 +22,7 @@ enum CLIPVocabularyFiles {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw CLIPTokenizerError.malformedFile(path: url.path, reason: "not valid JSON (\(error.localizedDescription))")
+            throw CLIPTokenizerError.malformedFile(path: url.path, reason: jsonErrorReason(error))
         }
         guard let entries = object as? [String: Any] else {
             throw CLIPTokenizerError.malformedFile(path: url.path, reason: "expected a JSON object of token → id")

@@ -30,11 +30,11 @@ public struct UNetConfiguration {
 
     public init(config: JSONConfig) throws {
         let c = config
-        inChannels = try c.int("in_channels", default: inChannels)
-        outChannels = try c.int("out_channels", default: outChannels)
+        inChannels = try c.int("in_channels", default: inChannels, in: ConfigBounds.ioChannels)
+        outChannels = try c.int("out_channels", default: outChannels, in: ConfigBounds.ioChannels)
         downBlockTypes = try c.strings("down_block_types", default: downBlockTypes)
         upBlockTypes = try c.strings("up_block_types", default: upBlockTypes)
-        blockOutChannels = try c.ints("block_out_channels", default: blockOutChannels)
+        blockOutChannels = try c.ints("block_out_channels", default: blockOutChannels, count: ConfigBounds.blocks, in: ConfigBounds.channels)
         let blocks = blockOutChannels.count
         guard downBlockTypes.count == blocks, upBlockTypes.count == blocks else {
             throw DiffusionError.unsupportedConfigValue(
@@ -47,21 +47,21 @@ public struct UNetConfiguration {
         for type in upBlockTypes where !Self.upTypes.contains(type) {
             throw DiffusionError.unsupportedConfigValue(path: c.path, key: "up_block_types", value: type, supported: Self.upTypes.joined(separator: ", "))
         }
-        layersPerBlock = try c.intPerBlock("layers_per_block", blocks: blocks, default: 2)!
-        transformerLayersPerBlock = try c.intPerBlock("transformer_layers_per_block", blocks: blocks, default: 1)!
+        layersPerBlock = try c.intPerBlock("layers_per_block", blocks: blocks, default: 2, in: ConfigBounds.layersPerBlock)!
+        transformerLayersPerBlock = try c.intPerBlock("transformer_layers_per_block", blocks: blocks, default: 1, in: ConfigBounds.transformerLayers)!
         // diffusers: num_attention_heads = num_attention_heads or attention_head_dim (a historical misnomer).
-        attentionHeads = try c.intPerBlock("num_attention_heads", blocks: blocks, default: nil)
-            ?? c.intPerBlock("attention_head_dim", blocks: blocks, default: 8)!
-        crossAttentionDimensions = try c.int("cross_attention_dim", default: 1280)
-        normGroups = try c.int("norm_num_groups", default: 32)
+        attentionHeads = try c.intPerBlock("num_attention_heads", blocks: blocks, default: nil, in: ConfigBounds.heads)
+            ?? c.intPerBlock("attention_head_dim", blocks: blocks, default: 8, in: ConfigBounds.heads)!
+        crossAttentionDimensions = try c.int("cross_attention_dim", default: 1280, in: ConfigBounds.channels)
+        normGroups = try c.int("norm_num_groups", default: 32, in: ConfigBounds.groups)
         normEps = Float(try c.double("norm_eps", default: 1e-5))
         flipSinToCos = try c.bool("flip_sin_to_cos", default: true)
         frequencyShift = Float(try c.double("freq_shift", default: 0))
         useLinearProjection = try c.bool("use_linear_projection", default: false)
         upcastAttention = try c.bool("upcast_attention", default: false)
-        downsamplePadding = try c.int("downsample_padding", default: 1)
+        downsamplePadding = try c.int("downsample_padding", default: 1, in: ConfigBounds.downsamplePadding)
         centerInputSample = try c.bool("center_input_sample", default: false)
-        sampleSize = try c.int("sample_size", default: 64)
+        sampleSize = try c.int("sample_size", default: 64, in: ConfigBounds.latentSampleSize)
 
         try c.require("mid_block_type", in: [nil, "UNetMidBlock2DCrossAttn"])
         try c.require("act_fn", in: [nil, "silu"])
@@ -80,6 +80,13 @@ public struct UNetConfiguration {
         try c.require("mid_block_only_cross_attention", in: [nil])
         try c.require("timestep_post_act", in: [nil])
         try c.require("mid_block_scale_factor", in: [nil, "1"])
+        for channels in blockOutChannels where channels % normGroups != 0 {
+            throw DiffusionError.unsupportedConfigValue(path: c.path, key: "norm_num_groups", value: "\(normGroups)",
+                                                        supported: "a divisor of every block_out_channels entry")
+        }
+        guard normEps.isFinite, normEps > 0 else {
+            throw DiffusionError.unsupportedConfigValue(path: c.path, key: "norm_eps", value: "\(normEps)", supported: "a positive number")
+        }
         for (index, heads) in attentionHeads.enumerated() where blockOutChannels[index] % heads != 0 {
             throw DiffusionError.unsupportedConfigValue(
                 path: c.path, key: "attention_head_dim", value: "\(heads)",

@@ -16,12 +16,12 @@ public struct VAEConfiguration {
     public init() {}
 
     public init(config c: JSONConfig) throws {
-        inChannels = try c.int("in_channels", default: inChannels)
-        outChannels = try c.int("out_channels", default: outChannels)
-        blockOutChannels = try c.ints("block_out_channels", default: blockOutChannels)
-        layersPerBlock = try c.int("layers_per_block", default: layersPerBlock)
-        latentChannels = try c.int("latent_channels", default: latentChannels)
-        normGroups = try c.int("norm_num_groups", default: normGroups)
+        inChannels = try c.int("in_channels", default: inChannels, in: ConfigBounds.ioChannels)
+        outChannels = try c.int("out_channels", default: outChannels, in: ConfigBounds.ioChannels)
+        blockOutChannels = try c.ints("block_out_channels", default: blockOutChannels, count: ConfigBounds.blocks, in: ConfigBounds.channels)
+        layersPerBlock = try c.int("layers_per_block", default: layersPerBlock, in: ConfigBounds.layersPerBlock)
+        latentChannels = try c.int("latent_channels", default: latentChannels, in: ConfigBounds.ioChannels)
+        normGroups = try c.int("norm_num_groups", default: normGroups, in: ConfigBounds.groups)
         scalingFactor = Float(try c.double("scaling_factor", default: 0.18215))
         useQuantConv = try c.bool("use_quant_conv", default: true)
         usePostQuantConv = try c.bool("use_post_quant_conv", default: true)
@@ -39,6 +39,9 @@ public struct VAEConfiguration {
         try c.require("shift_factor", in: [nil])
         try c.require("latents_mean", in: [nil])
         try c.require("latents_std", in: [nil])
+        guard scalingFactor.isFinite, scalingFactor > 0 else {
+            throw DiffusionError.unsupportedConfigValue(path: c.path, key: "scaling_factor", value: "\(scalingFactor)", supported: "a positive number")
+        }
         for channels in blockOutChannels where channels % normGroups != 0 {
             throw DiffusionError.unsupportedConfigValue(path: c.path, key: "norm_num_groups", value: "\(normGroups)",
                                                         supported: "a divisor of every block_out_channels entry")

@@ -22,6 +22,8 @@ struct Edit: ParsableCommand {
     @Option(help: "The picture to edit (PNG or JPEG).")
     var image: String
 
+    @OptionGroup var pictureLimit: PictureLimitOption
+
     @Option(help: "Optional mask of the picture's size: white where the edit belongs (supervises alpha early on, annealed to 0).")
     var mask: String?
 
@@ -82,7 +84,7 @@ struct Edit: ParsableCommand {
     func run() throws {
         try deviceOption.apply()
         // Read the picture first: a missing or unreadable input fails before anything is loaded or written.
-        let input = try EditInput(path: image, maskPath: mask)
+        let input = try EditInput(path: image, maskPath: mask, maxPixels: pictureLimit.maxPixels)
         var configuration = EditConfiguration(prompt: "", model: "", image: image)
         runOptions.apply(to: &configuration, prior: prior, command: "edit")
         let pipeline = try runOptions.pipeline(for: configuration)

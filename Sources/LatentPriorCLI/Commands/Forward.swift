@@ -18,6 +18,9 @@ enum ForwardComponent: ExpressibleByArgument {
 }
 extension DType: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
+    /// Names, not the raw codes ArgumentParser would list for an Int-backed enum ("0…13").
+    public static var allValueStrings: [String] { ["float32", "float16", "bfloat16"] }
+    public var defaultValueDescription: String { description }
 }
 
 struct Forward: ParsableCommand {

@@ -8,6 +8,8 @@ struct Grid: ParsableCommand {
     @Argument(help: "PNG files, in reading order.")
     var images: [String]
 
+    @OptionGroup var pictureLimit: PictureLimitOption
+
     @Option(help: "Images per row (default: all in one row).")
     var columns: Int?
 
@@ -16,7 +18,7 @@ struct Grid: ParsableCommand {
 
     func run() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one image") }
-        let pictures = try images.map { try PNG.read($0) }
+        let pictures = try images.map { try PNG.read($0, maxPixels: pictureLimit.maxPixels) }
         guard Set(pictures.map { "\($0.width)x\($0.height)" }).count == 1 else {
             throw ValidationError("images differ in size: " + zip(images, pictures).map { "\($0.0) \($0.1.width)x\($0.1.height)" }.joined(separator: ", "))
         }

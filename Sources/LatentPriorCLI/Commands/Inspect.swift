@@ -12,7 +12,7 @@ struct Inspect: ParsableCommand {
     var file: String
 
     func run() throws {
-        if let head = FileManager.default.contents(atPath: file)?.prefix(8), head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.first == 0x80 {
+        if try !Self.isSafetensors(file) {
             let torchFile = try TorchFile.load(file)
             let tensors = torchFile.tensorDescriptions()
             for (key, dtype, shape) in tensors { print("\(key)\t\(dtype)\t\(shape)") }
@@ -23,7 +23,15 @@ struct Inspect: ParsableCommand {
                     print("entry \(key.stringValue ?? "\(key)") = \(value)")
                 }
             }
-            print("\(tensors.count) tensors, \(tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }) elements (torch.save)")
+            // Checked: a hostile pickle may declare shapes whose product overflows.
+            let elements = tensors.reduce(Optional(0)) { total, tensor -> Int? in
+                let count = tensor.shape.reduce(Optional(1)) { product, d in product.flatMap { p in
+                    let (r, o) = p.multipliedReportingOverflow(by: d); return o ? nil : r } }
+                guard let total, let count else { return nil }
+                let (sum, overflow) = total.addingReportingOverflow(count)
+                return overflow ? nil : sum
+            }
+            print("\(tensors.count) tensors, \(elements.map(String.init) ?? "more than 2^63") elements (torch.save)")
             return
         }
         let contents = try SafetensorsFile.load(file)
@@ -36,5 +44,18 @@ struct Inspect: ParsableCommand {
         }
         let parameters = contents.tensors.values.reduce(0) { $0 + $1.size }
         print("\(contents.tensors.count) tensors, \(parameters) elements")
+    }
+
+    /// A safetensors file starts with its header's length and then "{"; a torch.save file is a zip
+    /// ("PK") or a pickle (0x80). Only the first 9 bytes are read (the file may be gigabytes), and
+    /// the length's low byte may itself be 0x80, so the "{" decides.
+    static func isSafetensors(_ path: String) throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError("cannot read '\(path)': missing or unreadable")
+        }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 9)) ?? Data())
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return false }
+        return head.count == 9 && head[8] == UInt8(ascii: "{") || head.first != 0x80
     }
 }

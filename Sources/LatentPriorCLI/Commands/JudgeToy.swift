@@ -11,6 +11,8 @@ struct JudgeToy: ParsableCommand {
     @Argument(help: "PNG files of 64×64 pixels.")
     var images: [String]
 
+    @OptionGroup var pictureLimit: PictureLimitOption
+
     @Option(help: "The prompt the pictures should show, e.g. \"a red cube\".")
     var expect: String?
 
@@ -28,7 +30,7 @@ struct JudgeToy: ParsableCommand {
         // Every picture is read and checked before the judge renders its silhouette templates.
         let size = ToyModelArchitecture.imageSize
         let pictures = try images.map { path -> RGBImage in
-            let picture = try PNG.read(path)
+            let picture = try PNG.read(path, maxPixels: pictureLimit.maxPixels)
             guard picture.width == size, picture.height == size else {
                 throw InputError("\(path) is \(picture.width)×\(picture.height); the judge reads \(size)×\(size) pictures")
             }

@@ -12,12 +12,12 @@ public struct EditInput {
     /// [1, H, W, 1] in [0, 1] at the picture's own size (white: where the edit belongs), if given.
     public let mask: MLXArray?
 
-    public init(path: String, maskPath: String?) throws {
+    public init(path: String, maskPath: String?, maxPixels: Int = ImageLimits.defaultMaxPixels) throws {
         self.path = path
-        original = try ImageFile.readRGB(path)
+        original = try ImageFile.readRGB(path, maxPixels: maxPixels)
         picture = try original.toArray(range: 0...1).expandedDimensions(axis: 0)
         if let maskPath {
-            let image = try ImageFile.readRGB(maskPath)
+            let image = try ImageFile.readRGB(maskPath, maxPixels: maxPixels)
             guard image.width == original.width, image.height == original.height else {
                 throw EditInputError.maskSize(path: maskPath, width: image.width, height: image.height,
                                               expectedWidth: original.width, expectedHeight: original.height)

@@ -5,6 +5,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
     case incompatibleCheckpoint(path: String, reason: String)
     case nonFinite(step: Int, term: String, lastCheckpointStep: Int?)
     case invalidSetting(String)
+    /// SIGINT/SIGTERM: the run stopped after `step`, whose checkpoint is at `checkpoint`.
+    case stopped(signal: String, step: Int, checkpoint: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
             let kept = last.map { "the checkpoint of step \($0) is kept" } ?? "no checkpoint was written yet"
             return "optimisation stopped at step \(step): \(term) is NaN or infinite; \(kept)"
         case let .invalidSetting(message): return message
+        case let .stopped(signal, step, checkpoint):
+            return "stopped by \(signal) after step \(step); its checkpoint is '\(checkpoint)': run the same command with --resume to continue"
         }
     }
 }

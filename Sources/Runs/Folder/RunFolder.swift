@@ -9,14 +9,30 @@ public struct RunFolder {
 
     public init(path: String) throws {
         url = URL(fileURLWithPath: path)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw RunError.unwritableOutput(path: path, reason: "it is a file; --output names a folder")
+        }
+        var ancestor = url.deletingLastPathComponent()
+        while ancestor.path != "/" && !FileManager.default.fileExists(atPath: ancestor.path) { ancestor = ancestor.deletingLastPathComponent() }
+        if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw RunError.unwritableOutput(path: path, reason: "'\(ancestor.path)' is a file, not a folder")
+        }
         do {
             try FileManager.default.createDirectory(at: url.appendingPathComponent("snapshots"), withIntermediateDirectories: true)
         } catch {
-            throw RunError.unwritableOutput(path: path, reason: (error as NSError).localizedDescription)
+            throw RunError.unwritableOutput(path: path, reason: fileErrorReason(error))
         }
         guard FileManager.default.isWritableFile(atPath: url.path) else {
             throw RunError.unwritableOutput(path: path, reason: "permission denied")
         }
+    }
+
+    /// Removes partial files (`.<name>.tmp-<pid>`) that a killed run left here and in snapshots/;
+    /// returns their names relative to the folder.
+    public func removeStaleTemporaries() -> [String] {
+        AtomicFile.removeStaleTemporaries(in: url.path)
+            + AtomicFile.removeStaleTemporaries(in: file("snapshots")).map { "snapshots/\($0)" }
     }
 
     public func file(_ name: String) -> String { url.appendingPathComponent(name).path }
@@ -38,7 +54,7 @@ public struct RunFolder {
         do {
             return try JSONDecoder().decode(type, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw RunError.corruptRunFile(path: path, reason: "\(error)")
+            throw RunError.corruptRunFile(path: path, reason: jsonErrorReason(error))
         }
     }
 
@@ -46,3 +62,4 @@ public struct RunFolder {
         try writeAtomically(Data(text.utf8), to: file(name))
     }
 }
+

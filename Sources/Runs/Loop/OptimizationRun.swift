@@ -21,6 +21,12 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
         self.folder = folder
         self.command = command
         log = LossLog(folder: folder, columns: logColumns)
+        for name in folder.removeStaleTemporaries() {
+            RunNotices.post("removed '\(name)', a partial file left by an interrupted run")
+        }
+        if resume && !folder.hasCheckpoint {
+            RunNotices.post("--resume: no checkpoint in '\(folder.url.path)', starting from step 0")
+        }
         if resume && folder.hasCheckpoint {
             let path = folder.checkpointPath
             let saved = try RunCheckpoint<Configuration>.load(from: path, command: command)
@@ -50,6 +56,7 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
     public func execute<System: OptimizedSystem>(_ system: System, report: (System.Step) -> Void) throws
     where System.Configuration == Configuration {
         try restore(system)
+        StopRequests.listen()
         let randomness = StepRandomness(seed: configuration.seed)
         while completedSteps < configuration.iterations {
             let step = completedSteps + 1
@@ -59,12 +66,22 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
             completedSteps = step
             try log.append(record.logFields)
             report(record)
-            if step % configuration.saveEvery == 0 || step == configuration.iterations {
-                try system.willCheckpoint(step: step, in: folder)
-                try RunCheckpoint(step: step, configuration: configuration, groups: system.checkpointGroups()).save(to: folder.checkpointPath)
-                lastCheckpointStep = step
+            let stopSignal = StopRequests.pending
+            if step % configuration.saveEvery == 0 || step == configuration.iterations || stopSignal != nil {
+                try checkpoint(system, step: step)
+            }
+            // On the last step the run finishes as usual: its outputs are what the user waited for.
+            if let stopSignal, step < configuration.iterations {
+                StopRequests.clear()
+                throw RunError.stopped(signal: stopSignal, step: step, checkpoint: folder.checkpointPath)
             }
         }
         try system.didFinish(in: folder)
+    }
+
+    private func checkpoint<System: OptimizedSystem>(_ system: System, step: Int) throws where System.Configuration == Configuration {
+        try system.willCheckpoint(step: step, in: folder)
+        try RunCheckpoint(step: step, configuration: configuration, groups: system.checkpointGroups()).save(to: folder.checkpointPath)
+        lastCheckpointStep = step
     }
 }

@@ -43,7 +43,14 @@ public final class ToyGANTrainer {
         discriminatorOptimizer = Adam(learningRate: c.learningRate * ratio, betas: (0, Float(pow(0.99, Double(ratio)))))
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         data = try CubePictures(count: c.datasetSize, size: c.size, seed: c.seed)
-        if resume, FileManager.default.fileExists(atPath: statePath) { try restore() }
+        for name in AtomicFile.removeStaleTemporaries(in: stateFolder.path) {
+            RunNotices.post("removed '\(name)', a partial file left by an interrupted run")
+        }
+        if resume, FileManager.default.fileExists(atPath: statePath) {
+            try restore()
+        } else if resume {
+            RunNotices.post("--resume: no checkpoint in '\(stateFolder.path)', starting from step 0")
+        }
     }
 
     var statePath: String { stateFolder.appendingPathComponent("gan-state.safetensors").path }
@@ -70,6 +77,7 @@ public final class ToyGANTrainer {
     public func train(report: (Step) -> Void) throws {
         let c = configuration
         try eval((generator.namedParameters() + averaged.namedParameters() + discriminator.namedParameters()).map(\.parameter.value))
+        StopRequests.listen()
         while completedSteps < c.steps {
             let step = completedSteps + 1
             let real = try data.batch(step: step, size: c.batchSize, seed: c.seed)
@@ -106,6 +114,11 @@ public final class ToyGANTrainer {
             completedSteps = step
             report(Step(step: step, discriminatorLoss: numbers[0], generatorLoss: numbers[1], r1: r1Value))
             if step % c.checkpointEvery == 0 || step == c.steps { try saveState() }
+            if let signal = StopRequests.pending, step < c.steps {
+                if step % c.checkpointEvery != 0 { try saveState() }
+                StopRequests.clear()
+                throw RunError.stopped(signal: signal, step: step, checkpoint: statePath)
+            }
         }
     }
 

@@ -74,7 +74,14 @@ public final class ToyTrainer {
         diffusionInputs = LookaheadPreparer(prepare: inputs.diffusionStep, evaluate: { try eval($0.arrays) })
         decoderInputs = LookaheadPreparer(prepare: inputs.decoderStep, evaluate: { try eval($0.arrays) })
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
-        if resume, FileManager.default.fileExists(atPath: statePath) { try restore() }
+        for name in AtomicFile.removeStaleTemporaries(in: stateFolder.path) {
+            RunNotices.post("removed '\(name)', a partial file left by an interrupted run")
+        }
+        if resume, FileManager.default.fileExists(atPath: statePath) {
+            try restore()
+        } else if resume {
+            RunNotices.post("--resume: no checkpoint in '\(stateFolder.path)', starting from the first step")
+        }
     }
 
     public var textEncoder: CLIPTextModel { denoiser.textEncoder }
@@ -115,6 +122,7 @@ public final class ToyTrainer {
         // owns its stream, so weights still lazy from the main thread (fresh initialisations) are
         // evaluated here first.
         try eval((vae.namedParameters() + denoiser.namedParameters()).map(\.parameter.value))
+        StopRequests.listen()
         while progress[keyPath: count] < steps {
             progress[keyPath: count] += 1
             let step = progress[keyPath: count]
@@ -122,6 +130,11 @@ public final class ToyTrainer {
             guard loss.isFinite else { throw ToyTrainingError.nonFinite(stage: name, step: step) }
             report(stage, step, steps, loss)
             if step % configuration.checkpointEvery == 0 { try saveState() }
+            if let signal = StopRequests.pending, step < steps {
+                if step % configuration.checkpointEvery != 0 { try saveState() }
+                StopRequests.clear()
+                throw RunError.stopped(signal: signal, step: step, checkpoint: statePath)
+            }
         }
         try saveState()
     }

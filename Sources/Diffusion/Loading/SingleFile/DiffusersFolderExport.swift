@@ -10,8 +10,7 @@ extension SingleFileModel {
         guard !FileManager.default.fileExists(atPath: destination.path) else {
             throw DiffusionError.invalidInput("'\(output)' already exists; convert writes a new folder")
         }
-        let staging = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let staging = URL(fileURLWithPath: AtomicFile.temporaryPath(for: destination.path))
         try? FileManager.default.removeItem(at: staging)
         do {
             try writeComponents(into: staging, half: half)
