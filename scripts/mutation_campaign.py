@@ -21,6 +21,7 @@ IHDR size with a valid CRC. Every outcome is classified from the exit status, st
 peak RSS (wait4). Only the Python standard library is used.
 """
 import argparse
+import copy
 import json
 import os
 import random
@@ -79,6 +80,11 @@ def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
     return bytes(b)
 
 
+def hostile(rng: random.Random):
+    """A fresh hostile value (a shared list inserted twice and then mutated would make the document circular)."""
+    return copy.deepcopy(rng.choice(HOSTILE_JSON))
+
+
 def mutate_json_value(value, rng: random.Random):
     """Replaces one value somewhere in a JSON document by a hostile one."""
     if isinstance(value, dict) and value:
@@ -88,18 +94,18 @@ def mutate_json_value(value, rng: random.Random):
             if choice < 0.1:
                 del value[key]
             else:
-                value[key] = rng.choice(HOSTILE_JSON)
+                value[key] = hostile(rng)
         else:
             value[key] = mutate_json_value(value[key], rng)
         return value
     if isinstance(value, list) and value:
         index = rng.randrange(len(value))
         if rng.random() < 0.5 or not isinstance(value[index], (dict, list)):
-            value[index] = rng.choice(HOSTILE_JSON)
+            value[index] = hostile(rng)
         else:
             value[index] = mutate_json_value(value[index], rng)
         return value
-    return rng.choice(HOSTILE_JSON)
+    return hostile(rng)
 
 
 def mutate_json(data: bytes, rng: random.Random) -> bytes:
@@ -283,7 +289,10 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", help="folder for inputs that crashed, hung, allocated > 4 GB or gave unclear messages")
+    parser.add_argument("--binary", help="the latent-prior executable (default: .build/release/latent-prior; pass a copy to rebuild meanwhile)")
     args = parser.parse_args()
+    global BIN
+    BIN = os.path.abspath(args.binary) if args.binary else BIN
     if not os.path.exists(BIN):
         sys.exit(f"build first: {BIN} is missing (swift build -c release)")
     seed_folder = tempfile.mkdtemp(prefix="campaign-seeds-")

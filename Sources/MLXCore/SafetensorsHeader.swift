@@ -103,17 +103,7 @@ public struct SafetensorsHeader: Equatable {
 
     /// A value from the file for a message: quoted, escaped to one line, cut after 60 characters
     /// (names and strings in a hostile header can be megabytes long).
-    static func shown(_ text: String) -> String {
-        let limit = 60
-        var result = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count == limit { return "'\(result)…'" }
-            result += scalar.escaped(asASCII: false)
-            count += 1
-        }
-        return "'\(result)'"
-    }
+    static func shown(_ text: String) -> String { "'\(MessageText.value(text))'" }
 
     /// A shape for a message, cut after about 60 characters.
     static func shown(shape: [Int]) -> String {

@@ -67,9 +67,7 @@ public struct JSONConfig {
     }
 
     /// A value for a message: at most 60 characters (a hostile config can hold megabytes in one key).
-    static func summary(_ text: String) -> String {
-        text.count <= 60 ? text : "\(text.prefix(40))… (\(text.count) characters)"
-    }
+    static func summary(_ text: String) -> String { MessageText.value(text) }
 
     private func typeError(_ key: String, _ expected: String) -> DiffusionError {
         .unsupportedConfigValue(path: path, key: key, value: JSONConfig.summary(JSONConfig.canonical(values[key]!)), supported: expected)

@@ -66,7 +66,7 @@ struct Forward: ParsableCommand {
         switch component {
         case .diffusion(let component):
             let folder = try modelOption.open(variant: variant)
-            results = try component.run(model: folder, inputs: try SafetensorsFile.load(inputs).tensors, dtype: dtype)
+            results = try component.run(model: folder, inputs: try SafetensorsFile.load(inputs).tensors, dtype: dtype, source: inputs)
             name = component.rawValue
         case .stylegan:
             guard let checkpoint else { throw InputError("forward stylegan needs --checkpoint FILE (a StyleGAN2 generator)") }
