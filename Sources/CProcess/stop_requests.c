@@ -5,6 +5,7 @@
 
 static volatile sig_atomic_t requested = 0;
 static volatile sig_atomic_t installed = 0;
+static struct sigaction previous_interrupt, previous_terminate;
 
 static void on_stop_signal(int signal_number) {
   if (requested != 0) {
@@ -28,8 +29,16 @@ void lp_stop_requests_install(void) {
   sigemptyset(&action.sa_mask);
   // SA_RESTART: a read or write interrupted by the signal carries on instead of failing with EINTR.
   action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, 0);
-  sigaction(SIGTERM, &action, 0);
+  sigaction(SIGINT, &action, &previous_interrupt);
+  sigaction(SIGTERM, &action, &previous_terminate);
+}
+
+void lp_stop_requests_uninstall(void) {
+  if (!installed) return;
+  sigaction(SIGINT, &previous_interrupt, 0);
+  sigaction(SIGTERM, &previous_terminate, 0);
+  installed = 0;
+  requested = 0;
 }
 
 int lp_stop_requested(void) { return requested; }

@@ -14,6 +14,10 @@ extern "C" {
 /// second one restores the default action and re-raises itself, so the process stops at once.
 void lp_stop_requests_install(void);
 
+/// Restores the actions SIGINT and SIGTERM had before `lp_stop_requests_install` (after a run's
+/// loop: a Ctrl-C while outputs are written stops the process as usual) and forgets any request.
+void lp_stop_requests_uninstall(void);
+
 /// The signal that asked the process to stop (SIGINT or SIGTERM), or 0.
 int lp_stop_requested(void);
 

@@ -57,6 +57,9 @@ struct TextTo3DCommand: ParsableCommand {
     @Option(help: "Triangles of the exported mesh after simplification (meshoptimizer; default 20000).")
     var meshTriangles: Int?
 
+    @Option(help: "Cameras per iteration, their gradients averaged; shared out over the processes of `latent-prior launch` (at least one each).")
+    var viewsPerStep: Int = 1
+
     @OptionGroup var runOptions: RunOptions
 
     @OptionGroup var prior: PriorOptions
@@ -81,12 +84,16 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.meshResolution = meshResolution
         configuration.meshDensityThreshold = meshThreshold
         configuration.meshTriangles = meshTriangles
+        configuration.viewsPerStep = viewsPerStep == 1 ? nil : viewsPerStep
         _ = try configuration.validated()
+        let parallel = try LaunchedProcesses.dataParallel()
         let folder = try runOptions.runFolder()
         let trainer = try TextTo3DTrainer(configuration: configuration, pipeline: runOptions.pipeline(for: configuration), run: folder,
-                                          resume: runOptions.resume)
+                                          resume: runOptions.resume, parallel: parallel)
         let start = Date()
         try runWithProgress(label: "text-to-3d", completed: trainer.completedSteps, total: iterations) { try trainer.train(report: $0) }
+        // The other ranks hold the same field; rank 0 writes the outputs.
+        guard parallel.writesFiles else { return }
         let seconds = Date().timeIntervalSince(start)
         print("writing views, turntable and mesh…")
         let outputs = try trainer.writeOutputs()

@@ -28,8 +28,9 @@ public struct CameraSampler: Sendable {
         self.fieldOfView = fieldOfView
     }
 
-    public func camera(step: Int) -> OrbitCamera {
-        var generator = StepRandomness(seed: seed).generator(step: step, stream: 0)
+    /// The camera of `view` (of several per step) at `step`; view 0's is the step's single camera.
+    public func camera(step: Int, view: Int = 0) -> OrbitCamera {
+        var generator = StepRandomness(seed: seed).generator(step: step, stream: view == 0 ? 0 : 0xCA_0000 &+ UInt64(view))
         let azimuth = Float(generator.nextUnit()) * 360
         let elevation = self.elevation.draw(&generator)
         let radius = self.radius.draw(&generator)
@@ -37,8 +38,8 @@ public struct CameraSampler: Sendable {
     }
 
     /// The stratified-sampling jitter of a step, as a generator of numbers in [0, 1).
-    public func jitter(step: Int) -> () -> Float {
-        var generator = SplitMix64(seed: seed &+ 0x51_7CC1_B727_220A &* UInt64(step + 1))
+    public func jitter(step: Int, view: Int = 0) -> () -> Float {
+        var generator = SplitMix64(seed: (seed &+ 0x51_7CC1_B727_220A &* UInt64(step + 1)) ^ (0xD6E8_FEB8_6659_FD93 &* UInt64(view)))
         return { Float(generator.nextUnit()) }
     }
 }

@@ -16,11 +16,26 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
     public private(set) var resumedCheckpoint: RunCheckpoint<Configuration>?
     private var lastCheckpointStep: Int?
 
-    public init(configuration: Configuration, folder: RunFolder, command: String, logColumns: [String], resume: Bool) throws {
+    /// How the run is spread over processes (rank 0 alone writes files).
+    public let parallel: DataParallel
+
+    public init(configuration: Configuration, folder: RunFolder, command: String, logColumns: [String], resume: Bool,
+                parallel: DataParallel = .single) throws {
         self.configuration = configuration
         self.folder = folder
         self.command = command
+        self.parallel = parallel
         log = LossLog(folder: folder, columns: logColumns)
+        if !parallel.writesFiles {
+            // The other ranks only read: the checkpoint to resume from, written by rank 0.
+            if resume && folder.hasCheckpoint {
+                let saved = try RunCheckpoint<Configuration>.load(from: folder.checkpointPath, command: command)
+                resumedCheckpoint = saved
+                completedSteps = saved.step
+                lastCheckpointStep = saved.step
+            }
+            return
+        }
         for name in folder.removeStaleTemporaries() {
             RunNotices.post("removed '\(name)', a partial file left by an interrupted run")
         }
@@ -57,6 +72,7 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
     where System.Configuration == Configuration {
         try restore(system)
         StopRequests.listen()
+        defer { StopRequests.stopListening() }
         let randomness = StepRandomness(seed: configuration.seed)
         while completedSteps < configuration.iterations {
             let step = completedSteps + 1
@@ -64,9 +80,13 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
                                       lastCheckpointStep: lastCheckpointStep)
             let record = try system.step(context)
             completedSteps = step
-            try log.append(record.logFields)
-            report(record)
-            let stopSignal = StopRequests.pending
+            if parallel.writesFiles {
+                try log.append(record.logFields)
+                report(record)
+            }
+            // Every rank must stop at the same step: a request seen by any stops all.
+            var stopSignal = StopRequests.pending
+            if try parallel.any(stopSignal != nil), stopSignal == nil { stopSignal = "a stop request of another rank" }
             if step % configuration.saveEvery == 0 || step == configuration.iterations || stopSignal != nil {
                 try checkpoint(system, step: step)
             }
@@ -76,10 +96,15 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
                 throw RunError.stopped(signal: stopSignal, step: step, checkpoint: folder.checkpointPath)
             }
         }
-        try system.didFinish(in: folder)
+        StopRequests.stopListening()
+        if parallel.writesFiles { try system.didFinish(in: folder) }
     }
 
     private func checkpoint<System: OptimizedSystem>(_ system: System, step: Int) throws where System.Configuration == Configuration {
+        guard parallel.writesFiles else {
+            lastCheckpointStep = step
+            return
+        }
         try system.willCheckpoint(step: step, in: folder)
         try RunCheckpoint(step: step, configuration: configuration, groups: system.checkpointGroups()).save(to: folder.checkpointPath)
         lastCheckpointStep = step

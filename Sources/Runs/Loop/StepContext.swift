@@ -20,6 +20,9 @@ public struct StepContext {
     /// The step's MLX random key (the prior's t and ε).
     public func key() throws -> MLXArray { try randomness.key(step: step) }
 
+    /// The MLX key of one of the step's views (view 0: `key()`).
+    public func key(view: Int) throws -> MLXArray { try randomness.key(step: step, view: view) }
+
     /// The NaN/Inf guard: throws naming the first term that is not finite, the step, and the
     /// checkpoint that is kept. Call it before the optimiser touches the parameters, so the state
     /// in memory and on disk stays the last good one.

@@ -12,6 +12,12 @@ public struct StepRandomness: Sendable {
         try Random.key(seed &+ 0x9E37_79B9 &* UInt64(step))
     }
 
+    /// The key of one of a step's views (several views per step): view 0's is the step's key, so a
+    /// run with one view per step draws what it always drew.
+    public func key(step: Int, view: Int) throws -> MLXArray {
+        view == 0 ? try key(step: step) : try Random.key((seed &+ 0x9E37_79B9 &* UInt64(step)) ^ (0xA24B_AED4_963E_E407 &* UInt64(view)))
+    }
+
     /// A host generator for a step; `stream` separates independent uses within one step
     /// (cameras, ray jitter, augmentations) so they do not share numbers.
     public func generator(step: Int, stream: UInt64) -> SplitMix64 {

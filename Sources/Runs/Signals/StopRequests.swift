@@ -11,6 +11,9 @@ public enum StopRequests {
     /// Starts listening (idempotent); every run calls this when its loop starts.
     public static func listen() { lp_stop_requests_install() }
 
+    /// Stops listening (a run's loop has ended): SIGINT/SIGTERM act as before `listen()` again.
+    public static func stopListening() { lp_stop_requests_uninstall() }
+
     /// The signal's name if one asked to stop ("SIGINT", "SIGTERM"), else nil.
     public static var pending: String? {
         switch lp_stop_requested() {

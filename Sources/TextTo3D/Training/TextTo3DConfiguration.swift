@@ -54,6 +54,9 @@ public struct TextTo3DConfiguration: RunConfiguration {
     /// written before it existed still load.
     public var meshTriangles: Int?
     public static let defaultMeshTriangles = 20_000
+    /// Cameras per iteration, their gradients averaged (threestudio's batch of views); shared out over
+    /// the processes of a launched run. nil: 1 (configurations written before it existed still load).
+    public var viewsPerStep: Int?
     public var hashGrid = HashGridField.Settings()
     public var voxelGrid = VoxelGridField.Settings()
     public var prior: PriorConfiguration
@@ -72,6 +75,7 @@ public struct TextTo3DConfiguration: RunConfiguration {
         guard samplesPerRay > 0 else { throw fail("--samples-per-ray must be positive, got \(samplesPerRay)") }
         guard views > 0, turntableFrames > 0 else { throw fail("--views and --turntable-frames must be positive") }
         guard meshResolution >= 8 else { throw fail("--mesh-resolution must be at least 8, got \(meshResolution)") }
+        if let viewsPerStep, !(1...64).contains(viewsPerStep) { throw fail("--views-per-step must be in 1...64, got \(viewsPerStep)") }
         if let meshTriangles, meshTriangles < 4 { throw fail("--mesh-triangles must be at least 4, got \(meshTriangles)") }
         guard bound > 0 else { throw fail("the scene bound must be positive, got \(bound)") }
         for (name, range) in [("radius", radius), ("elevation", elevation), ("field of view", fieldOfView)] where range.lower > range.upper {
@@ -85,6 +89,9 @@ public struct TextTo3DConfiguration: RunConfiguration {
         guard backgroundLearningRateMultiplier >= 0 else { throw fail("--background-lr must not be negative, got \(backgroundLearningRateMultiplier)") }
         return self
     }
+
+    /// Views rendered and judged per iteration.
+    public var viewsPerIteration: Int { viewsPerStep ?? 1 }
 
     /// The training cameras' distribution.
     public var cameras: CameraSampler {

@@ -35,8 +35,13 @@ public final class TextTo3DTrainer: OptimizedSystem {
 
     public var completedSteps: Int { run.completedSteps }
 
-    public init(configuration: TextTo3DConfiguration, pipeline: StableDiffusion, run folder: RunFolder, resume: Bool) throws {
+    /// `parallel`: the processes sharing each iteration's views (see `DataParallel`).
+    public init(configuration: TextTo3DConfiguration, pipeline: StableDiffusion, run folder: RunFolder, resume: Bool,
+                parallel: DataParallel = .single) throws {
         self.configuration = try configuration.validated()
+        guard parallel.size <= self.configuration.viewsPerIteration else {
+            throw FieldError.invalidSetting("\(parallel.size) processes need at least as many views per step; --views-per-step is \(self.configuration.viewsPerIteration)")
+        }
         self.pipeline = pipeline
         prior = try LatentDiffusionPrior(pipeline: pipeline, configuration: configuration.prior)
         prompts = try ViewPrompts(prompt: configuration.prompt, negativePrompt: configuration.negativePrompt,
@@ -51,7 +56,7 @@ public final class TextTo3DTrainer: OptimizedSystem {
                                         "field.grid.": configuration.gridLearningRateMultiplier,
                                         "background": configuration.backgroundLearningRateMultiplier]
         run = try OptimizationRun(configuration: configuration, folder: folder, command: "text-to-3d",
-                                  logColumns: TextTo3DStep.logColumns, resume: resume)
+                                  logColumns: TextTo3DStep.logColumns, resume: resume, parallel: parallel)
         try run.restore(self)
     }
 
@@ -85,14 +90,49 @@ public final class TextTo3DTrainer: OptimizedSystem {
         try run.execute(self, report: report)
     }
 
+    /// One view's share of an iteration: its prior losses and regularisers, and its gradients.
+    private struct ViewResult {
+        let camera: OrbitCamera
+        let timestep: Int
+        let values: [MLXArray]
+        let gradients: [String: MLXArray]
+    }
+
     public func step(_ context: StepContext) throws -> TextTo3DStep {
+        let views = configuration.viewsPerIteration
+        let mine = try run.parallel.share(of: views).map { try render(view: $0, context) }
+        // Sums over this process's views, then over all processes; means over all views.
+        var gradients = mine[0].gradients
+        var values = mine[0].values
+        for result in mine.dropFirst() {
+            for (key, gradient) in result.gradients { gradients[key] = try gradients[key]! + gradient }
+            values = try zip(values, result.values).map { try $0 + $1 }
+        }
+        let packed = try concatenated(values.map { try $0.reshaped([1]) })
+        let summed = try run.parallel.sum(gradients.merging(["__values": packed]) { a, _ in a })
+        let scale = 1 / Float(views)
+        gradients = try summed.filter { $0.key != "__values" }.mapValues { views == 1 ? $0 : try $0 * scale }
+        let totals = try summed["__values"]! * scale
+        let zero = try MLXArray(Float(0))
+        let gradientEnergy = try gradients.values.map { try square($0).sum() }.reduce(zero) { try $0 + $1 }
+        try eval([totals, gradientEnergy])
+        let numbers = try totals.toArray(Float.self) + [gradientEnergy.item(Float.self)]
+        let names = ["the LSD loss", "the feature-matching loss", "the KL loss", "the opacity entropy", "the sparsity term", "the field's gradient"]
+        try context.requireFinite(Array(zip(names, numbers)))
+        try adam.update(scene, gradients: gradients)
+        // The record shows the first view's camera and t (rank 0 holds view 0).
+        return TextTo3DStep(step: context.step, timestep: mine[0].timestep, view: mine[0].camera.viewDirection, lsd: numbers[0],
+                            fm: numbers[1], kl: numbers[2], opacityEntropy: numbers[3], sparsity: numbers[4])
+    }
+
+    private func render(view index: Int, _ context: StepContext) throws -> ViewResult {
         let step = context.step
-        let camera = cameras.camera(step: step)
+        let camera = cameras.camera(step: step, view: index)
         let samples = try renderer.samples(camera: camera, width: latentSize, height: latentSize, bound: field.bound,
-                                           jitter: cameras.jitter(step: step))
+                                           jitter: cameras.jitter(step: step, view: index))
         let view = try renderer.render(field, samples: samples, width: latentSize, height: latentSize, background: scene.background.value)
-        let evaluation = try prior.evaluate(latents: view.latents, conditioning: prompts.conditioning(for: camera), key: context.key(),
-                                            progress: context.progress)
+        let evaluation = try prior.evaluate(latents: view.latents, conditioning: prompts.conditioning(for: camera),
+                                            key: context.key(view: index), progress: context.progress)
         let cotangent = try stopGradient(evaluation.totalGradient(prior.configuration))
 
         // ∂/∂θ of ⟨sg(g), v(θ)⟩ + regularisers: its gradient is the prior's cotangent pulled back.
@@ -104,16 +144,9 @@ public final class TextTo3DTrainer: OptimizedSystem {
                 + OpacityRegularizers.sparsity(rendered.opacity) * c.lambdaSparsity
         }
         let zero = try MLXArray(Float(0))
-        let gradientEnergy = try gradients.values.map { try square($0).sum() }.reduce(zero) { try $0 + $1 }
         let values = try [evaluation.lsdLoss, evaluation.fmLoss ?? zero, evaluation.klLoss ?? zero,
-                          OpacityRegularizers.entropy(view.opacity), OpacityRegularizers.sparsity(view.opacity), gradientEnergy]
-        try eval(values)
-        let numbers = try values.map { try $0.item(Float.self) }
-        let names = ["the LSD loss", "the feature-matching loss", "the KL loss", "the opacity entropy", "the sparsity term", "the field's gradient"]
-        try context.requireFinite(Array(zip(names, numbers)))
-        try adam.update(scene, gradients: gradients)
-        return TextTo3DStep(step: step, timestep: evaluation.timesteps[0], view: camera.viewDirection, lsd: numbers[0], fm: numbers[1],
-                            kl: numbers[2], opacityEntropy: numbers[3], sparsity: numbers[4])
+                          OpacityRegularizers.entropy(view.opacity), OpacityRegularizers.sparsity(view.opacity)]
+        return ViewResult(camera: camera, timestep: evaluation.timesteps[0], values: try values.map { try $0.asType(.float32) }, gradients: gradients)
     }
 
     // MARK: checkpoints

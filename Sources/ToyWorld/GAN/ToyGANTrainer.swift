@@ -78,6 +78,7 @@ public final class ToyGANTrainer {
         let c = configuration
         try eval((generator.namedParameters() + averaged.namedParameters() + discriminator.namedParameters()).map(\.parameter.value))
         StopRequests.listen()
+        defer { StopRequests.stopListening() }
         while completedSteps < c.steps {
             let step = completedSteps + 1
             let real = try data.batch(step: step, size: c.batchSize, seed: c.seed)

@@ -123,6 +123,7 @@ public final class ToyTrainer {
         // evaluated here first.
         try eval((vae.namedParameters() + denoiser.namedParameters()).map(\.parameter.value))
         StopRequests.listen()
+        defer { StopRequests.stopListening() }
         while progress[keyPath: count] < steps {
             progress[keyPath: count] += 1
             let step = progress[keyPath: count]
