@@ -20,7 +20,7 @@ final class TextTo3DTrainerTests: XCTestCase {
         return try StableDiffusion.load(try ModelFolder(path: Self.modelFolder))
     }
 
-    func smallConfiguration(iterations: Int) -> TextTo3DConfiguration {
+    static func smallConfiguration(iterations: Int) -> TextTo3DConfiguration {
         var c = TextTo3DConfiguration(prompt: "a red cube", model: Self.modelFolder)
         c.iterations = iterations
         c.samplesPerRay = 16
@@ -59,7 +59,7 @@ final class TextTo3DTrainerTests: XCTestCase {
     }
 
     func testIterationsDecreaseThePriorLoss() throws {
-        let trainer = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 40), pipeline: pipeline(),
+        let trainer = try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 40), pipeline: pipeline(),
                                           run: temporaryRun(), resume: false)
         let before = try fixedPriorLoss(trainer)
         try trainer.train { _ in }
@@ -69,13 +69,13 @@ final class TextTo3DTrainerTests: XCTestCase {
 
     func testInterruptedRunResumesToTheSameField() throws {
         let pipeline = try pipeline()
-        let straight = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 4), pipeline: pipeline, run: temporaryRun(), resume: false)
+        let straight = try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 4), pipeline: pipeline, run: temporaryRun(), resume: false)
         try straight.train { _ in }
 
         let run = try temporaryRun()
-        let first = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false)
+        let first = try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false)
         try first.train { _ in }
-        let resumed = try TextTo3DTrainer(configuration: smallConfiguration(iterations: 4), pipeline: pipeline, run: run, resume: true)
+        let resumed = try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 4), pipeline: pipeline, run: run, resume: true)
         XCTAssertEqual(resumed.completedSteps, 2)
         try resumed.train { _ in }
         for ((key, a), (_, b)) in zip(straight.scene.namedParameters(), resumed.scene.namedParameters()) {
@@ -91,7 +91,7 @@ final class TextTo3DTrainerTests: XCTestCase {
     func testNonFiniteLossStopsAndKeepsTheCheckpoint() throws {
         let pipeline = try pipeline()
         let run = try temporaryRun()
-        try TextTo3DTrainer(configuration: smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false).train { _ in }
+        try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false).train { _ in }
         var file = try SafetensorsFile.load(run.checkpointPath)
         var poisoned = 0
         for (key, value) in file.tensors where !key.hasPrefix("adam") && value.dtype == .float32 {
@@ -101,7 +101,7 @@ final class TextTo3DTrainerTests: XCTestCase {
         XCTAssertGreaterThan(poisoned, 0, "the checkpoint holds the field: \(file.tensors.keys.sorted())")
         try file.save(run.checkpointPath)
         let saved = try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath))
-        XCTAssertThrowsError(try TextTo3DTrainer(configuration: smallConfiguration(iterations: 4), pipeline: pipeline, run: run, resume: true)
+        XCTAssertThrowsError(try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 4), pipeline: pipeline, run: run, resume: true)
             .train { _ in }) { error in
             guard case let RunError.nonFinite(step, _, lastCheckpointStep) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(step, 3)
@@ -114,7 +114,7 @@ final class TextTo3DTrainerTests: XCTestCase {
     /// against: the 400k-triangle iso-surface exported as is), closed, in OBJ, PLY and GLB; and a
     /// threshold no density reaches gives no mesh but a threshold that would.
     func testOutputsHoldASimplifiedClosedMeshInEveryFormat() throws {
-        var c = smallConfiguration(iterations: 2)
+        var c = Self.smallConfiguration(iterations: 2)
         c.views = 2
         c.turntableFrames = 2
         c.meshResolution = 40
@@ -155,8 +155,8 @@ final class TextTo3DTrainerTests: XCTestCase {
     func testResumingWithAnotherBackboneIsRefused() throws {
         let pipeline = try pipeline()
         let run = try temporaryRun()
-        try TextTo3DTrainer(configuration: smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false).train { _ in }
-        var other = smallConfiguration(iterations: 4)
+        try TextTo3DTrainer(configuration: Self.smallConfiguration(iterations: 2), pipeline: pipeline, run: run, resume: false).train { _ in }
+        var other = Self.smallConfiguration(iterations: 4)
         other.backbone = .voxel
         XCTAssertThrowsError(try TextTo3DTrainer(configuration: other, pipeline: pipeline, run: run, resume: true)) { error in
             XCTAssertTrue("\(error)".contains("backbone"), "\(error)")
@@ -164,12 +164,12 @@ final class TextTo3DTrainerTests: XCTestCase {
     }
 
     func testBadSettingsAreNamed() {
-        var zero = smallConfiguration(iterations: 0)
+        var zero = Self.smallConfiguration(iterations: 0)
         XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("--iterations"), "\($0)") }
-        zero = smallConfiguration(iterations: 5)
+        zero = Self.smallConfiguration(iterations: 5)
         zero.prompt = "  "
         XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("prompt is empty"), "\($0)") }
-        zero = smallConfiguration(iterations: 5)
+        zero = Self.smallConfiguration(iterations: 5)
         zero.radius = .init(1.2, 1.5)
         XCTAssertThrowsError(try zero.validated()) { XCTAssertTrue("\($0)".contains("radius"), "\($0)") }
     }
