@@ -12,7 +12,7 @@ struct LatentPrior: ParsableCommand {
             + "image prior: a differentiable generator is optimised so that its latent matches a text prompt. "
             + "Runs on MLX, on the CPU (through OpenBLAS) or on a GPU.",
         version: "0.1.0",
-        subcommands: [TrainToy.self, TrainToyGAN.self, EvaluateToy.self, JudgeToy.self, RenderToy.self, Grid.self, Optimize.self, TextTo3DCommand.self, Edit.self, AdaptStyleGAN.self, SampleStyleGAN.self, PriorGrad.self, Generate.self, Tokenize.self, Forward.self, Convert.self, Info.self, Inspect.self, Bench.self]
+        subcommands: [TrainToy.self, TrainToyGAN.self, EvaluateToy.self, JudgeToy.self, RenderToy.self, Grid.self, Optimize.self, TextTo3DCommand.self, Edit.self, AdaptStyleGAN.self, Sweep.self, SampleStyleGAN.self, PriorGrad.self, Generate.self, Tokenize.self, Forward.self, Convert.self, Info.self, Inspect.self, Bench.self]
     )
 
     static func main() {
