@@ -12,7 +12,7 @@ struct LatentPrior: ParsableCommand {
             + "image prior: a differentiable generator is optimised so that its latent matches a text prompt. "
             + "Runs on MLX, on the CPU (through OpenBLAS) or on a GPU.",
         version: "0.1.0",
-        subcommands: [TrainToy.self, TrainToyGAN.self, EvaluateToy.self, JudgeToy.self, RenderToy.self, Grid.self, Optimize.self, TextTo3DCommand.self, Edit.self, AdaptStyleGAN.self, Sweep.self, SampleStyleGAN.self, PriorGrad.self, Generate.self, Tokenize.self, Forward.self, Convert.self, Info.self, Inspect.self, Bench.self]
+        subcommands: [TrainToy.self, TrainToyGAN.self, EvaluateToy.self, JudgeToy.self, RenderToy.self, Grid.self, Optimize.self, TextTo3DCommand.self, Edit.self, AdaptStyleGAN.self, Sweep.self, Launch.self, CheckDistributed.self, SampleStyleGAN.self, PriorGrad.self, Generate.self, Tokenize.self, Forward.self, Convert.self, Info.self, Inspect.self, Bench.self]
     )
 
     static func main() {
@@ -25,6 +25,10 @@ struct LatentPrior: ParsableCommand {
             // Not an error: the user asked the run to stop; say how to go on, exit as shells expect.
             FileHandle.standardError.write(Data("\n\(RunError.stopped(signal: signal, step: step, checkpoint: checkpoint))\n".utf8))
             Foundation.exit(signal == "SIGTERM" ? 143 : 130)
+        } catch let error as MLXError where error.description.contains("connection to a peer was lost") {
+            // A consequence, not a cause: another rank stopped. 75 tells `launch` to report that rank's status.
+            FileHandle.standardError.write(Data("rank \(ProcessInfo.processInfo.environment["MLX_RANK"] ?? "?"): lost the connection to another rank (it stopped or failed); stopping\n".utf8))
+            Foundation.exit(75)
         } catch {
             exit(withError: error)
         }

@@ -270,6 +270,23 @@ void mlxc_keep_buffers_in_heap(void);
 /// The shared object that provides cblas_sgemm to libmlx (where MLX's CPU matmul/conv run).
 int mlxc_blas_library(char* buffer, size_t capacity);
 
+// MARK: distributed (MLX's ring over TCP, MPI or NCCL; see Sources/CMLX/distributed.cpp)
+
+typedef struct mlxc_group_* mlxc_group;
+
+/// 1 when the backend ("any", "ring", "mpi", "nccl") can be used in this process.
+int mlxc_distributed_is_available(const char* backend);
+/// The group of every process the launcher started; with strict 0 and no launcher, a group of one.
+int mlxc_distributed_init(const char* backend, int strict, mlxc_group* out);
+void mlxc_group_free(mlxc_group group);
+int mlxc_group_rank(mlxc_group group);
+int mlxc_group_size(mlxc_group group);
+/// Lazy collectives: the result is computed (and the processes wait for each other) at eval.
+int mlxc_distributed_all_sum(mlxc_group group, mlxc_array a, mlxc_array* out);
+int mlxc_distributed_all_gather(mlxc_group group, mlxc_array a, mlxc_array* out);
+int mlxc_distributed_send(mlxc_group group, mlxc_array a, int destination, mlxc_array* out);
+int mlxc_distributed_recv(mlxc_group group, const int32_t* shape, int ndim, int dtype, int source, mlxc_array* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,7 @@ public struct DataParallel {
         let names = tensors.keys.sorted()
         let flat = try concatenated(names.map { try tensors[$0]!.asType(.float32).reshaped([-1]) })
         let summed = try group.allSum(flat)
+        try group.evaluate([summed])
         var result: [String: MLXArray] = [:]
         var offset = 0
         for name in names {
@@ -40,6 +41,8 @@ public struct DataParallel {
     /// Whether any process asks for it (a stop request seen by one rank stops all at the same step).
     public func any(_ flag: Bool) throws -> Bool {
         guard let group, group.size > 1 else { return flag }
-        return try group.allSum(try MLXArray([Float(flag ? 1 : 0)], shape: [1])).item(Float.self) > 0
+        let count = try group.allSum(try MLXArray([Float(flag ? 1 : 0)], shape: [1]))
+        try group.evaluate([count])
+        return try count.item(Float.self) > 0
     }
 }
