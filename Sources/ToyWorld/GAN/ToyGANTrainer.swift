@@ -43,14 +43,7 @@ public final class ToyGANTrainer {
         discriminatorOptimizer = Adam(learningRate: c.learningRate * ratio, betas: (0, Float(pow(0.99, Double(ratio)))))
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
         data = try CubePictures(count: c.datasetSize, size: c.size, seed: c.seed)
-        for name in AtomicFile.removeStaleTemporaries(in: stateFolder.path) {
-            RunNotices.post("removed '\(name)', a partial file left by an interrupted run")
-        }
-        if resume, FileManager.default.fileExists(atPath: statePath) {
-            try restore()
-        } else if resume {
-            RunNotices.post("--resume: no checkpoint in '\(stateFolder.path)', starting from step 0")
-        }
+        if RunNotices.prepareStateFolder(stateFolder.path, checkpoint: statePath, resume: resume) { try restore() }
     }
 
     var statePath: String { stateFolder.appendingPathComponent("gan-state.safetensors").path }

@@ -74,14 +74,7 @@ public final class ToyTrainer {
         diffusionInputs = LookaheadPreparer(prepare: inputs.diffusionStep, evaluate: { try eval($0.arrays) })
         decoderInputs = LookaheadPreparer(prepare: inputs.decoderStep, evaluate: { try eval($0.arrays) })
         try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true)
-        for name in AtomicFile.removeStaleTemporaries(in: stateFolder.path) {
-            RunNotices.post("removed '\(name)', a partial file left by an interrupted run")
-        }
-        if resume, FileManager.default.fileExists(atPath: statePath) {
-            try restore()
-        } else if resume {
-            RunNotices.post("--resume: no checkpoint in '\(stateFolder.path)', starting from the first step")
-        }
+        if RunNotices.prepareStateFolder(stateFolder.path, checkpoint: statePath, resume: resume) { try restore() }
     }
 
     public var textEncoder: CLIPTextModel { denoiser.textEncoder }
