@@ -4,7 +4,7 @@ SHELL := /bin/bash
 BACKEND ?= cpu
 BIN := .build/release/latent-prior
 
-.PHONY: setup build test demo bench fixtures clean
+.PHONY: setup build test demo bench fixtures fuzz clean
 
 setup:
 	@BACKEND=$(BACKEND) bash scripts/setup.sh
@@ -31,6 +31,10 @@ demo: build
 
 bench: build
 	$(BIN) bench blas
+
+# Coverage-guided fuzzing of every parser of strangers' files (libFuzzer; ~1 min per target at 100k runs).
+fuzz: setup
+	for t in safetensors config tokenizer png jpeg pickle; do bash scripts/fuzz.sh $$t 100000 || exit 1; done
 
 # Regenerates the committed numpy reference fixtures (needs numpy only).
 fixtures:

@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "latent-prior", targets: ["LatentPriorCLI"]),
+        .executable(name: "latent-prior-fuzz", targets: ["LatentPriorFuzz"]),
         .library(name: "MLXCore", targets: ["MLXCore"]),
         .library(name: "NN", targets: ["NN"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
@@ -77,6 +78,9 @@ let package = Package(
         .systemLibrary(name: "CMeshOptimizer", path: "Sources/CMeshOptimizer"),
         // Meshes: iso-surface extraction from a sampled field, simplification, OBJ/PLY/GLB export with vertex colours.
         .target(name: "Geometry", dependencies: ["ImageIO", "CMeshOptimizer"]),
+        // Coverage-guided fuzzing harnesses (scripts/fuzz.sh builds them with libFuzzer); without the
+        // FUZZING flag, a tool that replays the committed corpus (Tests/FuzzCorpus) in CI.
+        .executableTarget(name: "LatentPriorFuzz", dependencies: ["MLXCore", "ImageIO", "Diffusion", "Formats"]),
         // Speed measurements printed by `latent-prior bench`.
         .target(name: "Benchmarks", dependencies: ["MLXCore", "Diffusion", "Prior"]),
         .executableTarget(
@@ -112,7 +116,7 @@ let package = Package(
         .testTarget(name: "LayeredEditingTests", dependencies: ["LayeredEditing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
         // Runs the built `latent-prior` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI", "LatentOptimization"]),
+        .testTarget(name: "CLITests", dependencies: ["LatentPriorCLI", "LatentPriorFuzz", "LatentOptimization"]),
     ],
     cxxLanguageStandard: .cxx20
 )
