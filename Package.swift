@@ -74,10 +74,8 @@ let package = Package(
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]),
         // Pictures in and out: PNG, JPEG, RGBA layers, grids, animated GIF.
         .target(name: "ImageIO", dependencies: ["MLXCore", "CZlib", "CImageCodecs"]),
-        // meshoptimizer (Debian's libmeshoptimizer-dev), for mesh simplification.
-        .systemLibrary(name: "CMeshOptimizer", path: "Sources/CMeshOptimizer"),
         // Meshes: iso-surface extraction from a sampled field, simplification, OBJ/PLY/GLB export with vertex colours.
-        .target(name: "Geometry", dependencies: ["ImageIO", "CMeshOptimizer"]),
+        .target(name: "Geometry", dependencies: ["ImageIO"]),
         // Coverage-guided fuzzing harnesses (scripts/fuzz.sh builds them with libFuzzer); without the
         // FUZZING flag, a tool that replays the committed corpus (Tests/FuzzCorpus) in CI.
         .executableTarget(name: "LatentPriorFuzz", dependencies: ["MLXCore", "ImageIO", "Diffusion", "Formats"]),

@@ -19,11 +19,11 @@ STAMP="$DEPS/installed"
 WANT="$WHEEL==$MLX_VERSION"
 
 # Debian packages: OpenBLAS (fast cblas for MLX's CPU matmul/conv), patchelf (rebinds libmlx to
-# it), zlib, libpng and libjpeg-turbo (pictures in and out), libzip (torch.save zip checkpoints), meshoptimizer
-# (text-to-3D mesh simplification),
-# pkg-config (finds them for SwiftPM), unzip.
+# it), zlib, libpng and libjpeg-turbo (pictures in and out), libzip (torch.save zip checkpoints),
+# pkg-config (finds them for SwiftPM), unzip. (Mesh simplification is our own: Debian's meshoptimizer
+# does not keep thin parts manifold; Sources/Geometry/QuadricSimplifier.swift.)
 missing=()
-for p in libopenblas-dev patchelf zlib1g-dev libpng-dev libjpeg62-turbo-dev libzip-dev libmeshoptimizer-dev pkg-config unzip; do
+for p in libopenblas-dev patchelf zlib1g-dev libpng-dev libjpeg62-turbo-dev libzip-dev pkg-config unzip; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,22 +1,18 @@
-import CMeshOptimizer
-
 extension Mesh {
-    /// At most `targetTriangles` triangles, by meshoptimizer's quadric edge-collapse simplifier
-    /// (`meshopt_simplify`: it collapses edges only where the topology stays as it was, so a closed
-    /// surface stays closed). Collapses stop early when the next one would move the surface by more
-    /// than `maximumError` of the mesh's extent; the result can then keep more triangles than asked.
-    /// Vertices no triangle uses any more are dropped; colours stay with their vertices.
+    /// At most `targetTriangles` triangles, by quadric-error edge collapse (`QuadricSimplifier`) that
+    /// refuses every collapse that would break the surface's manifoldness, so a closed, consistently
+    /// oriented surface stays one, with the same topology (Euler characteristic). Collapses stop
+    /// early when the next one would move the surface by more than `maximumError` of the mesh's
+    /// extent (the bounding box's longest side; meshoptimizer's `target_error` convention); the
+    /// result can then keep more triangles than asked. Vertices no triangle uses any more are
+    /// dropped; merged vertices take the colour interpolated along the collapsed edge.
     public func simplified(targetTriangles: Int, maximumError: Float = 0.02) -> Mesh {
-        guard targetTriangles > 0, triangles.count > targetTriangles else { return self }
-        let indices = triangles.flatMap { [UInt32(bitPattern: $0.x), UInt32(bitPattern: $0.y), UInt32(bitPattern: $0.z)] }
-        let positions = vertices.flatMap { [$0.x, $0.y, $0.z] }
-        var destination = [UInt32](repeating: 0, count: indices.count)
-        var resultError: Float = 0
-        let count = meshopt_simplify(&destination, indices, indices.count, positions, vertices.count,
-                                     MemoryLayout<Float>.stride * 3, targetTriangles * 3, maximumError, 0, &resultError)
-        return Mesh(vertices: vertices, triangles: (0..<(count / 3)).map { t in
-            SIMD3(Int32(bitPattern: destination[3 * t]), Int32(bitPattern: destination[3 * t + 1]), Int32(bitPattern: destination[3 * t + 2]))
-        }, colours: colours).compacted()
+        guard targetTriangles > 0, triangles.count > targetTriangles, let first = vertices.first else { return self }
+        let (lower, upper) = (vertices.reduce(first, pointwiseMin), vertices.reduce(first, pointwiseMax))
+        let limit = Double(maximumError) * Double((upper - lower).max())
+        var simplifier = QuadricSimplifier(self)
+        simplifier.simplify(targetTriangles: targetTriangles, maximumSquaredError: limit * limit)
+        return simplifier.mesh()
     }
 
     /// The mesh without vertices that no triangle uses (indices renumbered in first-use order).

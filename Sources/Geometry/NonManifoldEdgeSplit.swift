@@ -1,10 +1,11 @@
 import Foundation
 
 extension Mesh {
-    /// The mesh with pinched edges pulled apart. Edge-collapse simplification (meshoptimizer does not
-    /// test the link condition) can pull two sheets of a thin part onto one edge: four triangles on
-    /// it, the surface no longer a closed 2-manifold (a text-to-3D cube simplified to 20k triangles
-    /// had 41 such edges, in chains along creases).
+    /// The mesh with pinched edges pulled apart. Edge-collapse simplification that does not test the
+    /// link condition (meshoptimizer's) can pull two sheets of a thin part onto one edge: four
+    /// triangles on it, the surface no longer a closed 2-manifold (a text-to-3D cube simplified to
+    /// 20k triangles had 41 such edges). `simplified` now tests it and needs no repair; this stays
+    /// for meshes from elsewhere.
     ///
     /// Each edge's triangles are paired across it: the triangle running a→b with one running b→a
     /// (on a manifold edge, the only one; on a pinched edge, its neighbour in the rotational order

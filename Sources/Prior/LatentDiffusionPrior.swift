@@ -6,10 +6,13 @@ import MLXCore
 public struct TextConditioning {
     public let conditional: MLXArray
     public let unconditional: MLXArray
+    /// Perp-Neg's negative prompts (empty: plain classifier-free guidance).
+    public let perpendicularNegatives: [PerpendicularNegative]
 
-    public init(conditional: MLXArray, unconditional: MLXArray) {
+    public init(conditional: MLXArray, unconditional: MLXArray, perpendicularNegatives: [PerpendicularNegative] = []) {
         self.conditional = conditional
         self.unconditional = unconditional
+        self.perpendicularNegatives = perpendicularNegatives
     }
 }
 
@@ -104,14 +107,19 @@ public final class LatentDiffusionPrior {
         let v = try stopGradient(latents.asType(.float32))
         let epsilon = try noise.asType(.float32)
 
-        // z_t = √ᾱ_t v + √(1 − ᾱ_t) ε, then one UNet call on the batch [uncond; cond].
+        // z_t = √ᾱ_t v + √(1 − ᾱ_t) ε, then one UNet call on the batch [uncond; cond; Perp-Neg's negatives].
         let noisy = try schedule.addNoise(v, noise: epsilon, timesteps: timesteps)
-        let context = try concatenated([broadcastRows(conditioning.unconditional, batch), broadcastRows(conditioning.conditional, batch)])
-        let t = try MLXArray((timesteps + timesteps).map { Float($0) })
-        let modelInput = try concatenated([noisy, noisy]).asType(unet.parameterDType)
+        // A negative whose weights are all zero changes nothing: it is not run through the UNet.
+        let negatives = conditioning.perpendicularNegatives.filter { $0.isActive }
+        let prompts = [conditioning.unconditional, conditioning.conditional] + negatives.map(\.embeddings)
+        let context = try concatenated(prompts.map { try broadcastRows($0, batch) })
+        let t = try MLXArray(Array([[Int]](repeating: timesteps, count: prompts.count).joined()).map { Float($0) })
+        let modelInput = try concatenated([MLXArray](repeating: noisy, count: prompts.count)).asType(unet.parameterDType)
         let output = try unet(modelInput, timesteps: t, context: context.asType(unet.parameterDType)).asType(.float32)
-        let predictions = try output.split(parts: 2, axis: 0)
-        let guided = try predictions[0] + (predictions[1] - predictions[0]) * configuration.guidanceScale
+        let predictions = try output.split(parts: prompts.count, axis: 0)
+        let guided = try predictions[0] + PerpendicularNegative.guidanceDirection(
+            positive: predictions[1] - predictions[0],
+            negatives: zip(negatives, predictions.dropFirst(2)).map { (try $1 - predictions[0], $0.weights) }) * configuration.guidanceScale
         let predictedNoise = try epsilonPrediction(guided, noisy: noisy, timesteps: timesteps)
 
         let weights = timesteps.map(weight)
@@ -198,7 +206,12 @@ public final class LatentDiffusionPrior {
         for t in timesteps where !(1..<schedule.trainTimesteps).contains(t) {
             throw PriorError.invalidInput("timestep \(t) is outside [1, \(schedule.trainTimesteps - 1)]")
         }
-        for (name, embeddings) in [("conditional", conditioning.conditional), ("unconditional", conditioning.unconditional)] {
+        for negative in conditioning.perpendicularNegatives where negative.weights.count != 1 && negative.weights.count != latents.dim(0) {
+            throw PriorError.invalidInput("a Perp-Neg negative needs 1 or \(latents.dim(0)) weights, got \(negative.weights.count)")
+        }
+        let named = [("conditional", conditioning.conditional), ("unconditional", conditioning.unconditional)]
+            + conditioning.perpendicularNegatives.map { ("Perp-Neg negative", $0.embeddings) }
+        for (name, embeddings) in named {
             guard embeddings.ndim == 3, embeddings.dim(2) == unet.configuration.crossAttentionDimensions,
                   embeddings.dim(0) == 1 || embeddings.dim(0) == latents.dim(0) else {
                 throw PriorError.invalidInput("\(name) text embeddings must be [1 or \(latents.dim(0)), L, \(unet.configuration.crossAttentionDimensions)], got \(embeddings.shape)")

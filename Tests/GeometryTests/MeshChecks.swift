@@ -69,3 +69,16 @@ func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
 func length(_ p: SIMD3<Float>) -> Float { (p * p).sum().squareRoot() }
 
 func maxNorm(_ p: SIMD3<Float>) -> Float { max(abs(p.x), abs(p.y), abs(p.z)) }
+
+/// Undirected edges with more than two triangles: where two sheets of the surface are pinched
+/// together (not a 2-manifold there). Empty for a manifold.
+func overfullEdges(_ mesh: Mesh) -> [SIMD2<Int32>] {
+    var counts: [SIMD2<Int32>: Int] = [:]
+    for triangle in mesh.triangles {
+        for lane in 0..<3 {
+            let (a, b) = (triangle[lane], triangle[(lane + 1) % 3])
+            counts[SIMD2(min(a, b), max(a, b)), default: 0] += 1
+        }
+    }
+    return counts.compactMap { $0.value > 2 ? $0.key : nil }
+}

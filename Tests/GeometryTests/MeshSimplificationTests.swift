@@ -1,8 +1,8 @@
 import XCTest
 import Geometry
 
-/// meshoptimizer's simplification as text-to-3D uses it. The bugs guarded against: holes torn in a
-/// closed surface, the shape moved, colours separated from their vertices, unused vertices kept.
+/// Simplification as text-to-3D uses it (default error bound). The bugs guarded against: holes torn
+/// in a closed surface, the shape moved, colours separated from their vertices, unused vertices kept.
 final class MeshSimplificationTests: XCTestCase {
     private func colouredSphere() throws -> Mesh {
         let grid = try SamplingGrid(resolution: SIMD3(repeating: 48), lower: [-1, -1, -1], upper: [1, 1, 1])
@@ -26,8 +26,12 @@ final class MeshSimplificationTests: XCTestCase {
         XCTAssertEqual(used.count, small.vertices.count, "no unused vertices")
         for (vertex, colour) in zip(small.vertices, small.colours!) {
             XCTAssertEqual(length(vertex), 0.6, accuracy: 0.02)
+            // Merged vertices take the colour interpolated along the collapsed edge, off their own
+            // position's colour by their offset from that edge (~0.001 here, × 127.5) plus the
+            // input's truncation to bytes (< 1) and rounding (0.5); measured 1.5.
             let expected = SIMD3<Float>((vertex.x + 1) * 127.5, (vertex.y + 1) * 127.5, (vertex.z + 1) * 127.5)
-            XCTAssertLessThanOrEqual(abs(Float(colour.x) - expected.x), 1.01, "the colour travelled with its vertex")
+            let difference = SIMD3<Float>(colour) - expected
+            XCTAssertLessThanOrEqual(max(abs(difference.x), abs(difference.y), abs(difference.z)), 2.5, "the colour travelled with its vertex")
         }
     }
 

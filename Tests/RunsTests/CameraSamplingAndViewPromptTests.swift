@@ -72,4 +72,27 @@ final class CameraSamplingAndViewPromptTests: XCTestCase {
         let expected = try pipeline.prompts.encode(["a red cube"])
         XCTAssertEqual(try abs(plain.conditioning(for: cameras[2].0).conditional - expected).max().item(Float.self), 0, accuracy: 1e-6)
     }
+
+    /// Perp-Neg's conditioning at azimuth 120° (between side and back, r = 2/3): the positive prompt
+    /// is r·E("…, side view") + (1 − r)·E("…, back view"), the negatives E("…, side view") and
+    /// E("…, front view") with their weights; without view prompts it is refused.
+    func testPerpNegBlendsTheNearestViewPrompts() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("DiffusionTests/Fixtures/tiny-sd1")
+        let pipeline = try StableDiffusion.load(try ModelFolder(path: fixture.path))
+        let prompts = try ViewPrompts(prompt: "a red cube", negativePrompt: "", viewDependent: true, encoder: pipeline.prompts)
+        let camera = OrbitCamera(azimuth: 120, elevation: 10, radius: 3, fieldOfView: 40)
+        let conditioning = try prompts.conditioning(for: camera, perpNeg: PerpNegSettings())
+        let side = try pipeline.prompts.encode(["a red cube, side view"]), back = try pipeline.prompts.encode(["a red cube, back view"])
+        let front = try pipeline.prompts.encode(["a red cube, front view"])
+        let r: Float = 2.0 / 3.0
+        XCTAssertEqual(try abs(conditioning.conditional - (side * r + back * (1 - r))).max().item(Float.self), 0, accuracy: 1e-5)
+        XCTAssertEqual(conditioning.perpendicularNegatives.count, 2)
+        XCTAssertEqual(try abs(conditioning.perpendicularNegatives[0].embeddings - side).max().item(Float.self), 0, accuracy: 1e-6)
+        XCTAssertEqual(try abs(conditioning.perpendicularNegatives[1].embeddings - front).max().item(Float.self), 0, accuracy: 1e-6)
+        XCTAssertEqual(conditioning.perpendicularNegatives[0].weights[0], exp(-r * 10) * -2 / 2, accuracy: 1e-6)
+        XCTAssertEqual(conditioning.perpendicularNegatives[1].weights, [-2])
+        let plain = try ViewPrompts(prompt: "a red cube", negativePrompt: "", viewDependent: false, encoder: pipeline.prompts)
+        XCTAssertThrowsError(try plain.conditioning(for: camera, perpNeg: PerpNegSettings()))
+    }
 }

@@ -53,14 +53,4 @@ final class DataParallelTextTo3DTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("--views-per-step is 1"), "\(error)")
         }
     }
-
-    private func pipeline() throws -> StableDiffusion {
-        try StableDiffusion.load(try ModelFolder(path: TextTo3DTrainerTests.modelFolder))
-    }
-
-    private func temporaryRun() throws -> RunFolder {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("t3d-dp-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return try RunFolder(path: path)
-    }
 }

@@ -11,15 +11,6 @@ final class TextTo3DTrainerTests: XCTestCase {
     static let modelFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Models/toy-world").path
 
-    func pipeline() throws -> StableDiffusion {
-        // A missing shipped model fails (it used to skip, which hid a broken checkout in CI).
-        guard FileManager.default.fileExists(atPath: Self.modelFolder + "/model_index.json") else {
-            XCTFail("no shipped toy model at \(Self.modelFolder)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return try StableDiffusion.load(try ModelFolder(path: Self.modelFolder))
-    }
-
     static func smallConfiguration(iterations: Int) -> TextTo3DConfiguration {
         var c = TextTo3DConfiguration(prompt: "a red cube", model: Self.modelFolder)
         c.iterations = iterations
@@ -31,12 +22,6 @@ final class TextTo3DTrainerTests: XCTestCase {
         c.saveEvery = 2
         c.prior.guidanceScale = 7.5  // the toy model's latent_prior.json
         return c
-    }
-
-    func temporaryRun() throws -> RunFolder {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("t3d-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return try RunFolder(path: path)
     }
 
     /// The prior's loss at fixed views, timesteps and noise, so runs can be compared.
@@ -150,6 +135,40 @@ final class TextTo3DTrainerTests: XCTestCase {
         XCTAssertFalse(try FieldMesh.extract(empty.field, resolution: 40, threshold: suggestion.suggestion,
                                              colours: LatentColourMap(coefficients: [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]]))
                         .triangles.isEmpty, "the suggested threshold finds a surface")
+    }
+
+    /// view_losses.csv holds every view of every step (camera, t, losses), and losses.csv their
+    /// means; with Perp-Neg on, the run trains and its field differs from a run without it.
+    func testEveryViewIsLoggedAndPerpNegChangesTheRun() throws {
+        let pipeline = try pipeline()
+        var c = Self.smallConfiguration(iterations: 2)
+        c.viewsPerStep = 3
+        c.perpNeg = PerpNegSettings()
+        let run = try temporaryRun()
+        let trainer = try TextTo3DTrainer(configuration: c, pipeline: pipeline, run: run, resume: false)
+        var steps: [TextTo3DStep] = []
+        try trainer.train { steps.append($0) }
+        let rows = try String(contentsOfFile: run.file("view_losses.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        XCTAssertEqual(rows[0].joined(separator: ","), "step,view_index,azimuth,elevation,view,t,lsd,fm,kl,opacity_entropy,sparsity")
+        XCTAssertEqual(rows.count, 1 + 2 * 3)
+        for step in steps {
+            let mine = rows.dropFirst().filter { Int($0[0]) == step.step }
+            XCTAssertEqual(mine.map { Int($0[1])! }, [0, 1, 2])
+            let camera = c.cameras.camera(step: step.step, view: 2)
+            XCTAssertEqual(Float(mine[2][2])!, camera.azimuth, accuracy: 0.01)
+            let meanLSD = mine.map { Float($0[6])! }.reduce(0, +) / 3
+            XCTAssertEqual(meanLSD, step.lsd, accuracy: 1e-3 * max(1, step.lsd))
+            XCTAssertEqual(Int(mine[0][5])!, step.timestep)
+        }
+        var plain = c
+        plain.perpNeg = nil
+        let without = try TextTo3DTrainer(configuration: plain, pipeline: pipeline, run: temporaryRun(), resume: false)
+        try without.train { _ in }
+        XCTAssertNotEqual(try trainer.scene.namedParameters()[0].parameter.value.toArray(Float.self),
+                          try without.scene.namedParameters()[0].parameter.value.toArray(Float.self))
+        var noViews = c
+        noViews.viewDependentPrompts = false
+        XCTAssertThrowsError(try noViews.validated()) { XCTAssertTrue("\($0)".contains("--perp-neg"), "\($0)") }
     }
 
     func testResumingWithAnotherBackboneIsRefused() throws {

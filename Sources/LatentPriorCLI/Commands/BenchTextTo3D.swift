@@ -9,7 +9,7 @@ import TextTo3D
 struct BenchTextTo3D: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "text-to-3d",
-        abstract: "Time text-to-3D iterations (hash grid, one view each) on a model folder; no outputs are written.")
+        abstract: "Time text-to-3D iterations (hash grid, one view each; latent or RGB stage) on a model folder; no outputs are written.")
 
     @OptionGroup var modelOption: ModelOption
 
@@ -22,13 +22,27 @@ struct BenchTextTo3D: ParsableCommand {
     @Flag(help: "LSD only (no feature matching, no KL).")
     var lsdOnly = false
 
+    @Flag(help: "Time RGB refinement iterations (colour head, pictures through the VAE encoder) instead of latent ones.")
+    var rgb = false
+
+    @Option(help: "Rays per side of the RGB stage's pictures (default: half the picture size, at most 128).")
+    var refineResolution: Int?
+
     @OptionGroup var deviceOption: DeviceOption
 
     func run() throws {
         try deviceOption.apply()
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
         var configuration = TextTo3DConfiguration(prompt: "a red cube", model: modelOption.path)
-        configuration.iterations = repeats + 1
+        // The RGB stage starts after one latent iteration, which is not timed.
+        configuration.iterations = rgb ? 1 : repeats + 1
+        if rgb {
+            configuration.refineIterations = repeats + 1
+            var refinement = RGBRefinementSettings()
+            refinement.resolution = refineResolution
+            configuration.refinement = refinement
+        }
+        let firstTimed = rgb ? 3 : 2
         configuration.saveEvery = 1_000_000
         configuration.samplesPerRay = samplesPerRay
         if lsdOnly {
@@ -43,11 +57,13 @@ struct BenchTextTo3D: ParsableCommand {
         var last = Date()
         try trainer.train { step in
             let now = Date()
-            if step.step == 1 { Memory.resetPeak() } else { times.append(now.timeIntervalSince(last)) }
+            if step.step == firstTimed - 1 { Memory.resetPeak() } else if step.step >= firstTimed { times.append(now.timeIntervalSince(last)) }
             last = now
         }
         times.sort()
-        print("latent \(trainer.latentSize)×\(trainer.latentSize), \(samplesPerRay) samples/ray, \(lsdOnly ? "LSD only" : "LSD + FM + KL")")
+        let stage = rgb ? "RGB stage, \(configuration.refinementSettings.renderSize(pictureSize: pipeline.defaultImageSize))² rays → \(pipeline.defaultImageSize)² pictures"
+            : "latent \(trainer.latentSize)×\(trainer.latentSize)"
+        print("\(stage), \(samplesPerRay) samples/ray, \(lsdOnly ? "LSD only" : "LSD + FM + KL")")
         print(String(format: "iteration median %.3f s  min %.3f s  peak MLX memory %.0f MiB",
                      times[times.count / 2], times[0], Double(Memory.peak) / 1_048_576))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diffusion
 import Foundation
+import Prior
 import TextTo3D
 
 extension TextTo3DConfiguration.Backbone: ExpressibleByArgument {}
@@ -54,11 +55,35 @@ struct TextTo3DCommand: ParsableCommand {
     @Option(help: "Density iso-level of the mesh.")
     var meshThreshold = defaults.meshDensityThreshold
 
-    @Option(help: "Triangles of the exported mesh after simplification (meshoptimizer; default 20000).")
+    @Option(help: "Triangles of the exported mesh after simplification (quadric edge collapses keeping it closed; default 20000).")
     var meshTriangles: Int?
 
     @Option(help: "Cameras per iteration, their gradients averaged; shared out over the processes of `latent-prior launch` (at least one each).")
     var viewsPerStep: Int = 1
+
+    @Option(help: "RGB refinement iterations after the latent ones (Latent-NeRF's second stage: a colour head, pictures judged through the VAE encoder).")
+    var refineIterations: Int?
+
+    @Flag(help: "With --resume: no more latent iterations; go on with RGB refinement from the checkpoint (needs --refine-iterations).")
+    var refineOnly = false
+
+    @Option(help: "Adam learning rate of the RGB stage (grids get the same multiple as in the latent stage).")
+    var refineLr = RGBRefinementSettings().learningRate
+
+    @Option(help: "Rays per side of the RGB stage's pictures (default: half the model's picture size, at most 128), upsampled to the picture size.")
+    var refineResolution: Int?
+
+    @Option(help: "How the prior's gradient reaches the RGB stage's pictures: encoder (through the VAE encoder) or decoder.")
+    var refineGradientPath: PriorGradientPath = .encoder
+
+    @Flag(help: "Perp-Neg guidance for view prompts against the Janus problem (stable-dreamfusion's weights).")
+    var perpNeg = false
+
+    @Option(help: "Perp-Neg's negative weight.")
+    var perpNegWeight = PerpNegSettings().negativeWeight
+
+    @Option(help: "Perp-Neg's decay factors for the front and side negatives, e.g. 2,10.")
+    var perpNegDecay: String = "\(Int(PerpNegSettings().frontDecay)),\(Int(PerpNegSettings().sideDecay))"
 
     @OptionGroup var runOptions: RunOptions
 
@@ -85,19 +110,42 @@ struct TextTo3DCommand: ParsableCommand {
         configuration.meshDensityThreshold = meshThreshold
         configuration.meshTriangles = meshTriangles
         configuration.viewsPerStep = viewsPerStep == 1 ? nil : viewsPerStep
+        configuration.refineIterations = refineIterations
+        var refinement = RGBRefinementSettings()
+        refinement.learningRate = refineLr
+        refinement.resolution = refineResolution
+        refinement.gradientPath = refineGradientPath
+        configuration.refinement = refinement == RGBRefinementSettings() ? nil : refinement
+        if perpNeg {
+            var settings = PerpNegSettings()
+            settings.negativeWeight = perpNegWeight
+            let decays = perpNegDecay.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard decays.count == 2 else { throw ValidationError("--perp-neg-decay takes two numbers, e.g. 2,10; got \"\(perpNegDecay)\"") }
+            (settings.frontDecay, settings.sideDecay) = (decays[0], decays[1])
+            configuration.perpNeg = settings
+        }
+        if refineOnly {
+            guard runOptions.resume else { throw ValidationError("--refine-only goes on from a checkpoint: add --resume") }
+            guard (refineIterations ?? 0) > 0 else { throw ValidationError("--refine-only needs --refine-iterations N") }
+            configuration.iterations = try TextTo3DConfiguration.latentIterations(ofCheckpointIn: runOptions.runFolder())
+        }
         _ = try configuration.validated()
         let parallel = try LaunchedProcesses.dataParallel()
         let folder = try runOptions.runFolder()
         let trainer = try TextTo3DTrainer(configuration: configuration, pipeline: runOptions.pipeline(for: configuration), run: folder,
                                           resume: runOptions.resume, parallel: parallel)
         let start = Date()
-        try runWithProgress(label: "text-to-3d", completed: trainer.completedSteps, total: iterations) { try trainer.train(report: $0) }
+        try runWithProgress(label: "text-to-3d", completed: trainer.completedSteps, total: configuration.totalSteps) { try trainer.train(report: $0) }
         // The other ranks hold the same field; rank 0 writes the outputs.
         guard parallel.writesFiles else { return }
         let seconds = Date().timeIntervalSince(start)
         print("writing views, turntable and mesh…")
         let outputs = try trainer.writeOutputs()
         print(String(format: "optimised in %.1f min; views: %@", seconds / 60, outputs.viewGrid))
+        // The last quarter of the last stage: how each direction fares once the object has formed.
+        let stageStart = configuration.totalSteps > configuration.iterations ? configuration.iterations + 1 : 1
+        let fromStep = configuration.totalSteps - (configuration.totalSteps - stageStart + 1) / 4
+        if let summary = try? ViewLossSummary(csv: folder.file("view_losses.csv"), fromStep: fromStep) { print(summary.line) }
         print("turntable: \(outputs.turntableMP4 ?? outputs.turntableGIF)")
         if let mesh = outputs.mesh {
             print("mesh: \(mesh.glb), \(mesh.obj), \(mesh.ply) (\(outputs.meshTriangles) triangles, simplified from \(outputs.extractedTriangles); "

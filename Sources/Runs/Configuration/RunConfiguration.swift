@@ -12,12 +12,23 @@ public protocol RunConfiguration: Codable, Equatable, Sendable {
     var seed: UInt64 { get set }
     var saveEvery: Int { get set }
 
+    /// Steps the run loop takes: `iterations`, unless the application adds a stage after them
+    /// (text-to-3D's RGB refinement).
+    var totalSteps: Int { get }
+
+    /// Steps after which a stage ends (a checkpoint is written there whatever `saveEvery` says, so
+    /// a later stage can be started again from it).
+    var stageEnds: [Int] { get }
+
     /// This configuration with the settings a resumed run may change (the iteration count, output
     /// settings) set to fixed values, so that what remains must match the checkpoint's.
     var resumableSettingsCleared: Self { get }
 }
 
 extension RunConfiguration {
+    public var totalSteps: Int { iterations }
+    public var stageEnds: [Int] { [] }
+
     /// Names of the settings that differ from `other`, ignoring those a resumed run may change.
     public func differences(from other: Self) -> [String] {
         let a = resumableSettingsCleared, b = other.resumableSettingsCleared

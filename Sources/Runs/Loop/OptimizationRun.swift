@@ -74,7 +74,7 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
         StopRequests.listen()
         defer { StopRequests.stopListening() }
         let randomness = StepRandomness(seed: configuration.seed)
-        while completedSteps < configuration.iterations {
+        while completedSteps < configuration.totalSteps {
             let step = completedSteps + 1
             let context = StepContext(step: step, progress: configuration.progress(atStep: step), randomness: randomness,
                                       lastCheckpointStep: lastCheckpointStep)
@@ -87,11 +87,11 @@ public final class OptimizationRun<Configuration: RunConfiguration> {
             // Every rank must stop at the same step: a request seen by any stops all.
             var stopSignal = StopRequests.pending
             if try parallel.any(stopSignal != nil), stopSignal == nil { stopSignal = "a stop request of another rank" }
-            if step % configuration.saveEvery == 0 || step == configuration.iterations || stopSignal != nil {
+            if step % configuration.saveEvery == 0 || step == configuration.totalSteps || configuration.stageEnds.contains(step) || stopSignal != nil {
                 try checkpoint(system, step: step)
             }
             // On the last step the run finishes as usual: its outputs are what the user waited for.
-            if let stopSignal, step < configuration.iterations {
+            if let stopSignal, step < configuration.totalSteps {
                 StopRequests.clear()
                 throw RunError.stopped(signal: stopSignal, step: step, checkpoint: folder.checkpointPath)
             }

@@ -29,4 +29,16 @@ public struct ViewPrompts {
     public func conditioning(for camera: OrbitCamera) -> TextConditioning {
         conditionings[viewDependent ? camera.viewDirection : nil]!
     }
+
+    /// Perp-Neg's conditioning for `camera`: the blended positive prompt and the other directions'
+    /// prompts as perpendicular negatives (`PerpNegSettings.blend`). Needs view-dependent prompts.
+    public func conditioning(for camera: OrbitCamera, perpNeg: PerpNegSettings) throws -> TextConditioning {
+        guard viewDependent else { throw RunError.invalidSetting("Perp-Neg needs view-dependent prompts") }
+        let blend = perpNeg.blend(azimuth: camera.azimuth)
+        let start = conditionings[blend.start]!, end = conditionings[blend.end]!
+        let positive = try start.conditional * blend.r + end.conditional * (1 - blend.r)
+        return TextConditioning(conditional: positive, unconditional: start.unconditional, perpendicularNegatives: blend.negatives.map {
+            PerpendicularNegative(embeddings: conditionings[$0.direction]!.conditional, weights: [$0.weight])
+        })
+    }
 }

@@ -12,7 +12,8 @@ public struct DecodedView {
     public let image: RGBImage
 }
 
-/// Renders the field from cameras on a circle and decodes the latent renders to pictures.
+/// Renders the field from cameras on a circle and decodes the latent renders to pictures — or,
+/// after RGB refinement, maps them to pictures with the colour head.
 public struct FieldViewer {
     public let field: LatentField
     public let renderer: VolumeRenderer
@@ -22,6 +23,8 @@ public struct FieldViewer {
     public var elevation: Float = 15
     public var radius: Float
     public var fieldOfView: Float
+    /// The RGB stage's scene, rays per side and picture size: pictures come from its colour head, not the decoder.
+    public var colours: (scene: RefinedScene, renderSize: Int, pictureSize: Int)?
 
     public init(field: LatentField, renderer: VolumeRenderer, vae: AutoencoderKL, latentSize: Int, background: MLXArray,
                 radius: Float, fieldOfView: Float) {
@@ -36,6 +39,13 @@ public struct FieldViewer {
 
     public func view(azimuth: Float) throws -> DecodedView {
         let camera = OrbitCamera(azimuth: azimuth, elevation: elevation, radius: radius, fieldOfView: fieldOfView)
+        if let colours {
+            let samples = try renderer.samples(camera: camera, width: colours.renderSize, height: colours.renderSize, bound: field.bound)
+            let (rgb, rendered) = try RGBRefinement.picture(colours.scene, renderer, samples: samples, renderSize: colours.renderSize,
+                                                            pictureSize: colours.pictureSize)
+            let image = try RGBImage(clip(rgb.index(0), min: 0, max: 1), range: 0...1)
+            return DecodedView(camera: camera, latents: rendered.latents, opacity: rendered.opacity, depth: rendered.depth, image: image)
+        }
         let rendered = try renderer.render(field, camera: camera, width: latentSize, height: latentSize, background: background)
         let decoded = try vae.decode((rendered.latents / vae.scalingFactor).asType(vae.parameterDType))
         let image = try RGBImage(decoded.index(0).asType(.float32))

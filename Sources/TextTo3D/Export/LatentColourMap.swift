@@ -44,6 +44,27 @@ public struct LatentColourMap {
         coefficients = try Self.leastSquares(rows, targets)
     }
 
+    /// The mean colour (0…1) of the views' background: pixels whose latent pixel is nearly
+    /// transparent; white when no view has any.
+    public static func backgroundColour(of views: [DecodedView], maximumOpacity: Float = 0.05) throws -> SIMD3<Float> {
+        var sum = SIMD3<Double>(repeating: 0), count = 0.0
+        for view in views {
+            let height = view.opacity.dim(0), width = view.opacity.dim(1)
+            let opacity = try view.opacity.toArray(Float.self)
+            let factor = view.image.width / width
+            for y in 0..<height {
+                for x in 0..<width where opacity[y * width + x] <= maximumOpacity {
+                    let colour = blockMean(view.image, x: x * factor, y: y * factor, size: factor)
+                    sum += SIMD3(colour[0], colour[1], colour[2])
+                    count += 1
+                }
+            }
+        }
+        guard count > 0 else { return SIMD3(repeating: 1) }
+        let mean = sum / count / 255
+        return SIMD3(Float(mean.x), Float(mean.y), Float(mean.z))
+    }
+
     public func colour(_ latent: [Float]) -> SIMD3<UInt8> {
         var rgb = [Double](repeating: 0, count: 3)
         for channel in 0..<3 {

@@ -23,13 +23,16 @@ extension TextTo3DTrainer {
     /// elevation 15°.
     public var viewer: FieldViewer {
         let c = configuration
-        return FieldViewer(field: field, renderer: renderer, vae: pipeline.vae, latentSize: latentSize,
-                           background: scene.background.value, radius: (c.radius.lower + c.radius.upper) / 2, fieldOfView: (c.fieldOfView.lower + c.fieldOfView.upper) / 2)
+        var viewer = FieldViewer(field: field, renderer: renderer, vae: pipeline.vae, latentSize: latentSize,
+                                 background: scene.background.value, radius: (c.radius.lower + c.radius.upper) / 2,
+                                 fieldOfView: (c.fieldOfView.lower + c.fieldOfView.upper) / 2)
+        if let refinement { viewer.colours = (refinement.module, refinement.renderSize, refinement.pictureSize) }
+        return viewer
     }
 
-    /// Writes views/view-NN.png (decoded, at `configuration.views` azimuths), views.png (a grid),
+    /// Writes views/view-NN.png (decoded, or the colour head's pictures after RGB refinement, at `configuration.views` azimuths), views.png (a grid),
     /// turntable.gif (+ .mp4 with ffmpeg), mesh.obj, mesh.ply and mesh.glb (vertex colours), the
-    /// iso-surface simplified to `meshTriangles` by meshoptimizer.
+    /// iso-surface simplified to `meshTriangles` (quadric edge collapses that keep it closed).
     public func writeOutputs() throws -> TextTo3DOutputs {
         let viewer = self.viewer
         try FileManager.default.createDirectory(atPath: run.folder.file("views"), withIntermediateDirectories: true)
@@ -58,14 +61,13 @@ extension TextTo3DTrainer {
             colourViews += try around.circle(4)
         }
         let extracted = try FieldMesh.extract(field, resolution: configuration.meshResolution,
-                                              threshold: configuration.meshDensityThreshold, colours: LatentColourMap(fitting: views))
-        // Floaters and crumbs (pieces under 1% of the surface) dropped first. Simplification can pinch
-        // two sheets of a thin part onto one edge (the demo's cube: 41 edges with four triangles),
-        // which the edge split pulls apart again, so the mesh stays closed. Simplified before
-        // colouring: projecting fewer vertices into the views is cheaper.
+                                              threshold: configuration.meshDensityThreshold,
+                                              colours: colourHead?.colourMap() ?? LatentColourMap(fitting: views))
+        // Floaters and crumbs (pieces under 1% of the surface) dropped first; the simplifier keeps the
+        // surface closed and manifold (it tests the link condition). Simplified before colouring:
+        // projecting fewer vertices into the views is cheaper.
         var mesh = extracted.withoutSmallComponents(fraction: 0.01)
             .simplified(targetTriangles: configuration.meshTriangles ?? TextTo3DConfiguration.defaultMeshTriangles)
-            .splittingNonManifoldEdges()
         if let fallback = mesh.colours {
             mesh.colours = try ProjectedVertexColours.colour(mesh, views: colourViews, fallback: fallback,
                                                              tolerance: 4 * field.bound / Float(configuration.samplesPerRay) + 0.05)

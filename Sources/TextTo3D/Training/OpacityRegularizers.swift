@@ -14,3 +14,10 @@ enum OpacityRegularizers {
         try opacity.mean()
     }
 }
+
+extension OpacityRegularizers {
+    /// λ_ent · entropy + λ_sp · sparsity with the run's weights.
+    static func total(_ opacity: MLXArray, _ c: TextTo3DConfiguration) throws -> MLXArray {
+        try entropy(opacity) * c.lambdaOpacityEntropy + sparsity(opacity) * c.lambdaSparsity
+    }
+}

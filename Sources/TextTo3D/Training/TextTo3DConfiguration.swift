@@ -57,6 +57,13 @@ public struct TextTo3DConfiguration: RunConfiguration {
     /// Cameras per iteration, their gradients averaged (threestudio's batch of views); shared out over
     /// the processes of a launched run. nil: 1 (configurations written before it existed still load).
     public var viewsPerStep: Int?
+    /// Iterations of RGB refinement after the latent ones (nil or 0: none); the loop's steps
+    /// `iterations + 1 … iterations + refineIterations` are the RGB stage.
+    public var refineIterations: Int?
+    /// The RGB stage's settings (nil: the defaults).
+    public var refinement: RGBRefinementSettings?
+    /// Perp-Neg guidance for the view prompts (nil: off).
+    public var perpNeg: PerpNegSettings?
     public var hashGrid = HashGridField.Settings()
     public var voxelGrid = VoxelGridField.Settings()
     public var prior: PriorConfiguration
@@ -76,6 +83,12 @@ public struct TextTo3DConfiguration: RunConfiguration {
         guard views > 0, turntableFrames > 0 else { throw fail("--views and --turntable-frames must be positive") }
         guard meshResolution >= 8 else { throw fail("--mesh-resolution must be at least 8, got \(meshResolution)") }
         if let viewsPerStep, !(1...64).contains(viewsPerStep) { throw fail("--views-per-step must be in 1...64, got \(viewsPerStep)") }
+        if let refineIterations, refineIterations < 0 { throw fail("--refine-iterations must not be negative, got \(refineIterations)") }
+        _ = try refinementSettings.validated(pictureSize: nil)
+        if let perpNeg {
+            _ = try perpNeg.validated()
+            guard viewDependentPrompts else { throw fail("--perp-neg needs view-dependent prompts (leave out --no-view-prompts)") }
+        }
         if let meshTriangles, meshTriangles < 4 { throw fail("--mesh-triangles must be at least 4, got \(meshTriangles)") }
         guard bound > 0 else { throw fail("the scene bound must be positive, got \(bound)") }
         for (name, range) in [("radius", radius), ("elevation", elevation), ("field of view", fieldOfView)] where range.lower > range.upper {
@@ -89,6 +102,18 @@ public struct TextTo3DConfiguration: RunConfiguration {
         guard backgroundLearningRateMultiplier >= 0 else { throw fail("--background-lr must not be negative, got \(backgroundLearningRateMultiplier)") }
         return self
     }
+
+    /// The RGB stage's settings, defaults filled in.
+    public var refinementSettings: RGBRefinementSettings { refinement ?? RGBRefinementSettings() }
+
+    /// Latent iterations, then the RGB stage's.
+    public var totalSteps: Int { iterations + (refineIterations ?? 0) }
+
+    /// The latent stage ends with a checkpoint when an RGB stage follows (`--refine-only` starts there).
+    public var stageEnds: [Int] { (refineIterations ?? 0) > 0 ? [iterations] : [] }
+
+    /// Whether loop step `step` (1-based) belongs to the RGB stage.
+    public func isRefinementStep(_ step: Int) -> Bool { step > iterations }
 
     /// Views rendered and judged per iteration.
     public var viewsPerIteration: Int { viewsPerStep ?? 1 }
@@ -109,6 +134,9 @@ public struct TextTo3DConfiguration: RunConfiguration {
         c.meshResolution = 0
         c.meshDensityThreshold = 0
         c.meshTriangles = nil
+        // The RGB stage's length and settings may change until it has begun (the trainer checks that).
+        c.refineIterations = nil
+        c.refinement = nil
         return c
     }
 }

@@ -10,11 +10,17 @@ public struct TextTo3DStep: RunStep {
     public let kl: Float
     public let opacityEntropy: Float
     public let sparsity: Float
+    public let stage: Stage
 
-    static let logColumns = ["step", "t", "view", "lsd", "fm", "kl", "opacity_entropy", "sparsity"]
+    /// The stage a step belongs to: the latent field, or RGB refinement.
+    public enum Stage: String, Sendable {
+        case latent, rgb
+    }
+
+    static let logColumns = ["step", "t", "view", "lsd", "fm", "kl", "opacity_entropy", "sparsity", "stage"]
 
     public var logFields: [String] {
-        ["\(step)", "\(timestep)", view.rawValue] + [lsd, fm, kl, opacityEntropy, sparsity].map { "\($0)" }
+        ["\(step)", "\(timestep)", view.rawValue] + [lsd, fm, kl, opacityEntropy, sparsity].map { "\($0)" } + [stage.rawValue]
     }
 
     public var progressValues: KeyValuePairs<String, Float> { ["lsd": lsd, "fm": fm, "kl": kl, "opacity": sparsity] }

@@ -20,8 +20,10 @@ public final class Scene: Module {
 
 /// Latent-NeRF-style text-to-3D: a density + latent field rendered at the model's latent
 /// resolution from random cameras, optimised with the prior (LSD + FM + KL) and opacity
-/// regularisers. Each iteration renders one view, evaluates the prior on it, and pulls
-/// λ_LSD g_LSD + λ_FM ∂L_FM/∂v + λ_KL ∂L_KL/∂v back through the renderer into the field.
+/// regularisers. Each iteration renders its views, evaluates the prior on each, and pulls
+/// λ_LSD g_LSD + λ_FM ∂L_FM/∂v + λ_KL ∂L_KL/∂v back through the renderer into the field. With
+/// `refineIterations`, an RGB stage follows (`RGBRefinement`): pictures through a colour head,
+/// judged through the VAE encoder.
 public final class TextTo3DTrainer: OptimizedSystem {
     public let configuration: TextTo3DConfiguration
     public let pipeline: StableDiffusion
@@ -32,6 +34,10 @@ public final class TextTo3DTrainer: OptimizedSystem {
     let cameras: CameraSampler
     let run: OptimizationRun<TextTo3DConfiguration>
     let adam: Adam
+    /// The RGB stage, from its first step (or its checkpoint) on.
+    var refinement: RGBRefinement?
+    /// view_losses.csv: every view's camera and prior losses (losses.csv has their means).
+    let viewLog: LossLog
 
     public var completedSteps: Int { run.completedSteps }
 
@@ -55,8 +61,16 @@ public final class TextTo3DTrainer: OptimizedSystem {
         adam.learningRateMultipliers = ["field.encoding.": configuration.gridLearningRateMultiplier,
                                         "field.grid.": configuration.gridLearningRateMultiplier,
                                         "background": configuration.backgroundLearningRateMultiplier]
+        _ = try configuration.refinementSettings.validated(pictureSize: pipeline.defaultImageSize)
         run = try OptimizationRun(configuration: configuration, folder: folder, command: "text-to-3d",
                                   logColumns: TextTo3DStep.logColumns, resume: resume, parallel: parallel)
+        viewLog = LossLog(folder: folder, name: "view_losses.csv", columns: ViewLosses.logColumns)
+        if let saved = run.resumedCheckpoint {
+            try RefinementResume.check(configuration, against: saved.configuration, step: saved.step, path: folder.checkpointPath)
+        }
+        if parallel.writesFiles {
+            if run.completedSteps > 0 { try viewLog.truncate(after: run.completedSteps) } else { try viewLog.reset() }
+        }
         try run.restore(self)
     }
 
@@ -72,7 +86,7 @@ public final class TextTo3DTrainer: OptimizedSystem {
     /// The latent of a white picture (mean over its pixels): the toy world's background, and a
     /// neutral one for Stable Diffusion.
     static func whiteBackground(_ pipeline: StableDiffusion) throws -> MLXArray {
-        let size = pipeline.unet.configuration.sampleSize * pipeline.vae.configuration.downsamplingFactor
+        let size = pipeline.defaultImageSize
         let white = try ones([1, size, size, 3], dtype: pipeline.vae.parameterDType)
         let latent = try (pipeline.vae.encode(white).mean.asType(.float32) * pipeline.vae.scalingFactor).mean(axes: [0, 1, 2])
         try latent.eval()
@@ -84,6 +98,9 @@ public final class TextTo3DTrainer: OptimizedSystem {
 
     public var field: LatentField { scene.field }
 
+    /// The RGB stage's colour head, once the stage has begun.
+    public var colourHead: ColourHead? { refinement?.module.colourHead }
+
     /// Runs the remaining iterations, checkpointing every `saveEvery` and at the end. A non-finite
     /// loss or gradient stops the run before the field changes, naming the term.
     public func train(report: (TextTo3DStep) -> Void) throws {
@@ -91,72 +108,143 @@ public final class TextTo3DTrainer: OptimizedSystem {
     }
 
     /// One view's share of an iteration: its prior losses and regularisers, and its gradients.
-    private struct ViewResult {
-        let camera: OrbitCamera
+    struct ViewResult {
+        let index: Int
         let timestep: Int
+        /// LSD, FM, KL, opacity entropy, sparsity.
         let values: [MLXArray]
         let gradients: [String: MLXArray]
     }
 
     public func step(_ context: StepContext) throws -> TextTo3DStep {
+        let refining = configuration.isRefinementStep(context.step)
+        if refining, refinement == nil { refinement = try beginRefinement() }
         let views = configuration.viewsPerIteration
-        let mine = try run.parallel.share(of: views).map { try render(view: $0, context) }
-        // Sums over this process's views, then over all processes; means over all views.
+        let mine = try run.parallel.share(of: views).map { index in
+            try refining ? renderPicture(view: index, context) : renderLatent(view: index, context)
+        }
+        // Sums over this process's views, then over all processes; means over all views. Every
+        // view's numbers travel in a table with zeros in the rows of other processes' views.
         var gradients = mine[0].gradients
-        var values = mine[0].values
         for result in mine.dropFirst() {
             for (key, gradient) in result.gradients { gradients[key] = try gradients[key]! + gradient }
-            values = try zip(values, result.values).map { try $0 + $1 }
         }
-        let packed = try concatenated(values.map { try $0.reshaped([1]) })
-        let summed = try run.parallel.sum(gradients.merging(["__values": packed]) { a, _ in a })
+        let table = try ViewLosses.packed(mine.map { ($0.index, $0.timestep, $0.values) }, views: views)
+        let summed = try run.parallel.sum(gradients.merging(["__views": table]) { a, _ in a })
         let scale = 1 / Float(views)
-        gradients = try summed.filter { $0.key != "__values" }.mapValues { views == 1 ? $0 : try $0 * scale }
-        let totals = try summed["__values"]! * scale
+        gradients = try summed.filter { $0.key != "__views" }.mapValues { views == 1 ? $0 : try $0 * scale }
         let zero = try MLXArray(Float(0))
         let gradientEnergy = try gradients.values.map { try square($0).sum() }.reduce(zero) { try $0 + $1 }
-        try eval([totals, gradientEnergy])
-        let numbers = try totals.toArray(Float.self) + [gradientEnergy.item(Float.self)]
+        let allViews = summed["__views"]!
+        try eval([allViews, gradientEnergy])
+        let perView = try ViewLosses.unpacked(allViews, views: views, step: context.step, cameras: cameras)
+        let means = ViewLosses.means(perView)
         let names = ["the LSD loss", "the feature-matching loss", "the KL loss", "the opacity entropy", "the sparsity term", "the field's gradient"]
-        try context.requireFinite(Array(zip(names, numbers)))
-        try adam.update(scene, gradients: gradients)
-        // The record shows the first view's camera and t (rank 0 holds view 0).
-        return TextTo3DStep(step: context.step, timestep: mine[0].timestep, view: mine[0].camera.viewDirection, lsd: numbers[0],
-                            fm: numbers[1], kl: numbers[2], opacityEntropy: numbers[3], sparsity: numbers[4])
+        try context.requireFinite(Array(zip(names, means + [try gradientEnergy.item(Float.self)])))
+        if let refinement, refining {
+            try refinement.adam.update(refinement.module, gradients: gradients)
+        } else {
+            try adam.update(scene, gradients: gradients)
+        }
+        if run.parallel.writesFiles { for row in perView { try viewLog.append(row.logFields) } }
+        // losses.csv shows the first view's camera and t, and the means over the step's views.
+        return TextTo3DStep(step: context.step, timestep: perView[0].timestep, view: perView[0].camera.viewDirection, lsd: means[0],
+                            fm: means[1], kl: means[2], opacityEntropy: means[3], sparsity: means[4], stage: refining ? .rgb : .latent)
     }
 
-    private func render(view index: Int, _ context: StepContext) throws -> ViewResult {
+    /// The prompt conditioning of a camera: its view prompt, or Perp-Neg's blend and negatives.
+    func conditioning(for camera: OrbitCamera) throws -> TextConditioning {
+        guard let perpNeg = configuration.perpNeg else { return prompts.conditioning(for: camera) }
+        return try prompts.conditioning(for: camera, perpNeg: perpNeg)
+    }
+
+    /// The fraction of the current stage done before `step` (the prior's annealed t range follows it).
+    func stageProgress(_ context: StepContext) -> Float {
+        guard configuration.isRefinementStep(context.step) else { return context.progress }
+        let length = max((configuration.refineIterations ?? 1) - 1, 1)
+        return Float(context.step - configuration.iterations - 1) / Float(length)
+    }
+
+    /// A latent-stage view: the rendered latent picture itself is what the prior judges.
+    private func renderLatent(view index: Int, _ context: StepContext) throws -> ViewResult {
         let step = context.step
         let camera = cameras.camera(step: step, view: index)
         let samples = try renderer.samples(camera: camera, width: latentSize, height: latentSize, bound: field.bound,
                                            jitter: cameras.jitter(step: step, view: index))
-        let view = try renderer.render(field, samples: samples, width: latentSize, height: latentSize, background: scene.background.value)
-        let evaluation = try prior.evaluate(latents: view.latents, conditioning: prompts.conditioning(for: camera),
-                                            key: context.key(view: index), progress: context.progress)
-        let cotangent = try stopGradient(evaluation.totalGradient(prior.configuration))
-
-        // ∂/∂θ of ⟨sg(g), v(θ)⟩ + regularisers: its gradient is the prior's cotangent pulled back.
-        let scene = self.scene, renderer = self.renderer, size = latentSize, c = configuration
+        // ∂/∂θ of ⟨sg(g), v(θ)⟩ + regularisers: its gradient is the prior's cotangent pulled back. The
+        // prior is evaluated inside the gradient's trace on the stopped render, so one forward pass
+        // of the field serves both (before session 9 the view was rendered twice).
+        let scene = self.scene, renderer = self.renderer, size = latentSize, c = configuration, prior = self.prior
+        let conditioning = try conditioning(for: camera), key = try context.key(view: index), progress = stageProgress(context)
+        var evaluated: (evaluation: PriorEvaluation, opacity: MLXArray)?
         let (_, gradients) = try scene.valueAndGradients {
             let rendered = try renderer.render(scene.field, samples: samples, width: size, height: size, background: scene.background.value)
+            let evaluation = try prior.evaluate(latents: stopGradient(rendered.latents), conditioning: conditioning, key: key, progress: progress)
+            evaluated = (evaluation, try stopGradient(rendered.opacity))
+            let cotangent = try stopGradient(evaluation.totalGradient(prior.configuration))
             let surrogate = try (cotangent * rendered.latents).sum()
-            return try surrogate + OpacityRegularizers.entropy(rendered.opacity) * c.lambdaOpacityEntropy
-                + OpacityRegularizers.sparsity(rendered.opacity) * c.lambdaSparsity
+            return try surrogate + OpacityRegularizers.total(rendered.opacity, c)
         }
+        guard let evaluated else { throw FieldError.invalidSetting("the latent step did not evaluate the prior") }
+        return try result(index: index, evaluation: evaluated.evaluation, opacity: evaluated.opacity, gradients: gradients)
+    }
+
+    /// An RGB-stage view: a picture through the colour head, upsampled to the model's picture size,
+    /// VAE-encoded; the prior's cotangent comes back through the encoder (or decoder, by setting).
+    private func renderPicture(view index: Int, _ context: StepContext) throws -> ViewResult {
+        guard let refinement else { throw FieldError.invalidSetting("the RGB stage has not begun") }
+        let step = context.step, size = refinement.renderSize
+        let camera = cameras.camera(step: step, view: index)
+        let samples = try renderer.samples(camera: camera, width: size, height: size, bound: field.bound,
+                                           jitter: cameras.jitter(step: step, view: index))
+        // One render: the prior is evaluated inside the gradient's trace, on the encoded picture
+        // with the gradient stopped, so the render's forward pass serves both (the prior's own
+        // gradients, FM's and KL's, are of stopped inputs and do not reach θ).
+        let module = refinement.module, renderer = self.renderer, c = configuration, picturePrior = refinement.picturePrior
+        let prior = self.prior, conditioning = try conditioning(for: camera), key = try context.key(view: index), progress = stageProgress(context)
+        var evaluated: (evaluation: PriorEvaluation, opacity: MLXArray)?
+        let (_, gradients) = try module.valueAndGradients {
+            let rendered = try refinement.picture(renderer, samples: samples)
+            let latents = try picturePrior.encode(rendered.picture)
+            let evaluation = try prior.evaluate(latents: stopGradient(latents), conditioning: conditioning, key: key, progress: progress)
+            evaluated = (evaluation, try stopGradient(rendered.rendered.opacity))
+            let surrogate = try picturePrior.surrogate(evaluation, latents: latents, pictures: rendered.picture)
+            return try surrogate + OpacityRegularizers.total(rendered.rendered.opacity, c)
+        }
+        guard let evaluated else { throw FieldError.invalidSetting("the RGB step did not evaluate the prior") }
+        return try result(index: index, evaluation: evaluated.evaluation, opacity: evaluated.opacity, gradients: gradients)
+    }
+
+    private func result(index: Int, evaluation: PriorEvaluation, opacity: MLXArray, gradients: [String: MLXArray]) throws -> ViewResult {
         let zero = try MLXArray(Float(0))
         let values = try [evaluation.lsdLoss, evaluation.fmLoss ?? zero, evaluation.klLoss ?? zero,
-                          OpacityRegularizers.entropy(view.opacity), OpacityRegularizers.sparsity(view.opacity)]
-        return ViewResult(camera: camera, timestep: evaluation.timesteps[0], values: try values.map { try $0.asType(.float32) }, gradients: gradients)
+                          OpacityRegularizers.entropy(opacity), OpacityRegularizers.sparsity(opacity)]
+        return ViewResult(index: index, timestep: evaluation.timesteps[0], values: try values.map { try $0.asType(.float32) }, gradients: gradients)
+    }
+
+    /// The RGB stage's start: a colour head fitted to the latent stage's decoded views, and their
+    /// background's colour (so the pictures start as the latent stage showed them).
+    private func beginRefinement() throws -> RGBRefinement {
+        let views = try viewer.circle(configuration.views)
+        let fitted = try ColourHead(LatentColourMap(fitting: views), background: LatentColourMap.backgroundColour(of: views))
+        return try RGBRefinement(scene: scene, head: fitted, configuration: configuration, prior: prior, pictureSize: pipeline.defaultImageSize)
     }
 
     // MARK: checkpoints
 
     public func checkpointGroups() throws -> [String: [String: MLXArray]] {
-        ["adam": try adam.state(), "scene": try scene.weightsInFileLayout()]
+        let groups = ["adam": try adam.state(), "scene": try scene.weightsInFileLayout()]
+        return try groups.merging(refinement?.checkpointGroups() ?? [:]) { a, _ in a }
     }
 
     public func restore(_ groups: [String: [String: MLXArray]], from path: String) throws {
         try scene.load(weights: groups["scene"] ?? [:], source: path)
         try adam.restore(groups["adam"] ?? [:])
+        if groups["colour_head"] != nil {
+            let state = try RGBRefinement(scene: scene, head: ColourHead(channels: field.featureChannels), configuration: configuration,
+                                          prior: prior, pictureSize: pipeline.defaultImageSize)
+            try state.restore(groups, from: path)
+            refinement = state
+        }
     }
 }

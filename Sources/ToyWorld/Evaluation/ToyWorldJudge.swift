@@ -17,6 +17,8 @@ public struct ToyWorldJudge {
 
     private let templates: [(shape: ToyShape, mask: [Bool])]
     private let chromaticities: [(colour: ToyColour, value: SIMD3<Float>)]
+    /// Each colour as the renderer shows it: the mean RGB (0…255) of its object pixels.
+    private let renderedColours: [ToyColour: SIMD3<Float>]
     public let size: Int
 
     public init(size: Int = 64, azimuthStep: Float = 30, elevations: [Float] = [-10, 5, 20, 35, 50, 60]) {
@@ -33,12 +35,27 @@ public struct ToyWorldJudge {
         }
         self.templates = templates
         // Reference chromaticities: the colours as rendered (mean over the catalogue's object pixels).
-        chromaticities = ToyColour.allCases.map { colour in
+        var rendered: [ToyColour: SIMD3<Float>] = [:]
+        for colour in ToyColour.allCases {
             let image = renderer.render(ToyScene(shape: .sphere, colour: colour, camera: ToyCamera(azimuth: 30, elevation: 20))).image
-            let pixels = ToyWorldJudge.objectPixels(image)
-            let mean = pixels.reduce(SIMD3<Float>(repeating: 0), +) / Float(max(pixels.count, 1))
-            return (colour, ToyWorldJudge.chromaticity(mean))
+            rendered[colour] = ToyWorldJudge.meanObjectColour(image)
         }
+        renderedColours = rendered
+        chromaticities = ToyColour.allCases.map { ($0, ToyWorldJudge.chromaticity(rendered[$0]!)) }
+    }
+
+    /// The mean RGB (0…255) of a picture's object pixels (zero when it has none).
+    static func meanObjectColour(_ image: RGBImage) -> SIMD3<Float> {
+        let pixels = objectPixels(image)
+        return pixels.reduce(SIMD3<Float>(repeating: 0), +) / Float(max(pixels.count, 1))
+    }
+
+    /// ΔE*ab between the picture's mean object colour and `colour` as the toy renderer shows it;
+    /// nil when the picture has no object pixels. How close a text-to-3D view's colour is to the
+    /// colour the toy model was trained on (docs/TEXT_TO_3D.md compares the two stages with it).
+    public func colourDifference(_ image: RGBImage, to colour: ToyColour) -> Float? {
+        guard !ToyWorldJudge.objectPixels(image).isEmpty else { return nil }
+        return CIELab.difference(ToyWorldJudge.meanObjectColour(image), renderedColours[colour]!)
     }
 
     static func isObject(_ pixel: SIMD3<Float>) -> Bool {
