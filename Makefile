@@ -20,7 +20,7 @@ demo: build
 	$(BIN) info
 	$(BIN) generate --prompt "a red cube" --count 4 --steps 25 --output runs/demo/generate
 	$(BIN) optimize --prompt "a blue sphere" --iterations 200 --output runs/demo/optimize
-	$(BIN) text-to-3d --prompt "a red cube" --output runs/demo/text-to-3d
+	$(BIN) text-to-3d --prompt "a red cube" --refine-iterations 300 --output runs/demo/text-to-3d
 	$(BIN) render-toy --shape sphere --colour green --output runs/demo/green-sphere.png
 	$(BIN) edit --image runs/demo/green-sphere.png --prompt "a blue sphere" --output runs/demo/edit
 	$(BIN) adapt-stylegan --prompt "a green cube" --output runs/demo/adapt-stylegan

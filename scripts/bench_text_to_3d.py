@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """One `text-to-3d` iteration: LatentPrior against the same iteration in PyTorch (SPEC §6).
 
-The iteration (Sources/TextTo3D/Training/TextTo3DTrainer.swift, Latent-NeRF with the latent
-diffusion prior), one view at the UNet's latent size (64×64 for SD 1.5):
+The latent-stage iteration (Sources/TextTo3D/Training/TextTo3DTrainer.swift `renderLatent`,
+Latent-NeRF with the latent diffusion prior), one view at the UNet's latent size (64×64 for SD 1.5):
   random orbit camera (radius 3.2, fov 40°, elevation −10…60°, any azimuth) → one ray per latent
   pixel, 48 stratified samples between the ray's entry and exit of the box [−1, 1]³ →
   Instant-NGP hash grid (12 levels of 8…128 cells, 2 features each, 2^16 rows per level, dense
@@ -16,18 +16,31 @@ diffusion prior), one view at the UNet's latent size (64×64 for SD 1.5):
   (autograd; the gather's backward is an index_add into the table) → Adam (lr 5e-3, grid ×10,
   background ×0.1). 2 CPU threads, float32, fixed random text embeddings (one per view label).
 
+With --rgb, the RGB refinement iteration instead (`renderPicture`, RGBRefinement.swift,
+ColourHead.swift, PicturePrior.swift with the encoder path): the same camera, field and
+compositing at s×s rays (--refine-resolution; default min(max(P/2, 8), 128) for pictures of P
+pixels: 128 for SD 1.5, 32 for the toy model) in front of a zero latent → object latents L and
+opacity a → colour head rgb = L·W + a·b + (1 − a)·bg (W [4, 3], b, bg [3], all learnt) → bilinear
+upsampling to P×P (align_corners=False, no antialiasing) → v = E(2·rgb − 1).mean × scaling factor,
+differentiable → the same phased prior on sg(v) → ⟨sg(g), v⟩ + opacity entropy + mean opacity,
+backward through encoder, upsampling, head, renderer and field → Adam (lr 1e-3; grid ×10, head
+background ×0.1; the latent background is frozen, as ours freezes it in this stage).
+
 Each side runs in its own child process; its peak resident memory (ru_maxrss) is reported with
 its median iteration time. Medians are taken as ours takes them: the upper middle of the sorted
 times (with --repeats 2, the slower iteration). The PyTorch side also reports the median of each
-phase (perf_counter; CPU ops are synchronous).
+phase (perf_counter; CPU ops are synchronous). --max-rss-mib stops a side whose resident memory
+passes the limit (polled every 0.2 s) instead of letting it exhaust the machine.
 
-Differences from ours: ours renders the view twice per iteration (once for the prior, once more
-inside the gradient transform); here one forward keeps its autograd graph for the backward.
-Ray samples are drawn on the host in both, here vectorised. Camera and noise draws are equal in
-distribution, not in value.
+Both sides render once per iteration and keep that forward for the backward (ours evaluates the
+prior inside the gradient's trace on the stopped render). Ray samples are drawn on the host in
+both, here vectorised. Camera and noise draws are equal in distribution, not in value; ours' RGB
+head starts fitted to the latent stage's views, this one from small random numbers (the cost is
+the same).
 
     PYTHONPATH=/tmp/refsite python3 scripts/bench_text_to_3d.py --model /tmp/sd15-random \\
-        --binary .build/release/latent-prior [--repeats 3] [--samples-per-ray 48] [--lsd-only] [--check]
+        --binary .build/release/latent-prior [--repeats 3] [--samples-per-ray 48] [--lsd-only] [--check] \\
+        [--rgb [--refine-resolution N]] [--max-rss-mib 18000]
 """
 import argparse
 import json
@@ -39,11 +52,49 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench_edit import run_with_peak  # noqa: E402
 
 PHASES = ["rays", "render forward", "prior: UNet", "prior: FM", "prior: KL", "backward", "Adam"]
+RGB_PHASES = ["rays", "render forward", "head + upsample", "encoder forward", "prior: UNet", "prior: FM", "prior: KL",
+              "backward", "Adam"]
 FM_LAYERS = ["mid_block", "up_blocks.0", "up_blocks.1"]
 GUIDANCE, LAMBDA_FM, LAMBDA_KL = 100.0, 100.0, 100.0
+
+
+def run_with_peak(command, limit_mib=0):
+    """Runs `command`; returns its standard output and its own peak resident memory (MiB). With a
+    limit, the child's resident memory is polled and the child is killed once it passes the limit."""
+    import subprocess
+    import threading
+
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    exceeded = []
+    if limit_mib:
+        def watch():
+            while True:  # only the main thread reaps the child: its pid stays its own until wait4
+                try:
+                    with open(f"/proc/{process.pid}/status") as status:
+                        rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+                except (OSError, StopIteration):
+                    return
+                if rss > limit_mib:
+                    exceeded.append(rss)
+                    process.kill()
+                    return
+                time.sleep(0.2)
+        threading.Thread(target=watch, daemon=True).start()
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if exceeded:
+        raise SystemExit(f"{command[0]} passed --max-rss-mib {limit_mib} (resident {exceeded[0]:.0f} MiB) and was stopped")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed with status {code}")
+    return output, usage.ru_maxrss / 1024
+
+
+def default_refine_resolution(picture):
+    """RGBRefinementSettings.renderSize: half the picture size, at least 8, at most 128."""
+    return min(max(picture // 2, 8), 128)
 
 
 def upper_median(values):
@@ -226,9 +277,10 @@ def phased_prior(unet, vae, scheduler, latents, noise, t, cond, uncond, lsd_only
     return total, [loss_lsd, loss_fm.detach(), loss_kl.detach()]
 
 
-def pytorch_iterations(model, repeats, samples_per_ray, lsd_only, check):
+def pytorch_iterations(model, repeats, samples_per_ray, lsd_only, check, rgb=False, refine_resolution=None):
     import torch
     from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    from torch.nn import functional as F
 
     torch.set_num_threads(2)
     torch.manual_seed(0)
@@ -238,24 +290,51 @@ def pytorch_iterations(model, repeats, samples_per_ray, lsd_only, check):
     size = unet.config.sample_size
     channels = unet.config.in_channels
     scale = vae.config.scaling_factor
+    # The model's picture size, as ours takes it: the UNet's sample size × the VAE's downsampling.
+    picture_size = size * 2 ** (len(vae.config.block_out_channels) - 1)
     field = make_field_class()(channels)
     with torch.no_grad():
-        picture = torch.ones(1, 3, size * 8, size * 8)  # white in [−1, 1]
+        picture = torch.ones(1, 3, picture_size, picture_size)  # white in [−1, 1]
         background = torch.nn.Parameter(vae.encode(picture).latent_dist.mean.mul(scale).mean(dim=(0, 2, 3)))
-    learning_rate = 5e-3
     mlp = list(field.mlp.parameters())
-    optimizer = torch.optim.Adam([{"params": mlp}, {"params": [field.table], "lr": learning_rate * 10},
-                                  {"params": [background], "lr": learning_rate * 0.1}], lr=learning_rate)
+    if rgb:
+        # The colour head (ColourHead.swift); ours starts fitted to the latent views, which changes
+        # no cost. The latent background is frozen in this stage; the head's background learns.
+        render_size = refine_resolution or default_refine_resolution(picture_size)
+        head_weight = torch.nn.Parameter(0.1 * torch.randn(channels, 3))
+        head_bias = torch.nn.Parameter(torch.full((3,), 0.5))
+        head_background = torch.nn.Parameter(torch.ones(3))
+        learning_rate = 1e-3
+        trained = mlp + [field.table, head_weight, head_bias, head_background]
+        optimizer = torch.optim.Adam([{"params": mlp + [head_weight, head_bias]},
+                                      {"params": [field.table], "lr": learning_rate * 10},
+                                      {"params": [head_background], "lr": learning_rate * 0.1}], lr=learning_rate)
+    else:
+        learning_rate = 5e-3
+        trained = mlp + [field.table, background]
+        optimizer = torch.optim.Adam([{"params": mlp}, {"params": [field.table], "lr": learning_rate * 10},
+                                      {"params": [background], "lr": learning_rate * 0.1}], lr=learning_rate)
     labels = ["front", "side", "back", "overhead"]
     conditioning = {label: torch.randn(1, 77, unet.config.cross_attention_dim) for label in labels}
     uncond = torch.randn(1, 77, unet.config.cross_attention_dim)
     generator = torch.Generator().manual_seed(1)
 
-    if check:
-        check_pieces(field, unet, vae, scheduler, size, samples_per_ray, background, uncond, conditioning)
-        return {}
+    def finish(phases, latents, cotangent, losses, opacity):
+        """The surrogate's backward, the finiteness check ours makes, and Adam."""
+        optimizer.zero_grad(set_to_none=True)
+        entropy, sparsity = opacity_entropy(opacity), opacity.mean()
+        ((cotangent * latents).sum() + entropy + sparsity).backward()
+        # Ours checks the logged losses and the gradient's energy for finiteness before the update.
+        energy = sum(p.grad.square().sum() for p in trained)
+        numbers = torch.stack(losses + [entropy.detach(), sparsity.detach(), energy])
+        if not torch.isfinite(numbers).all():
+            raise SystemExit(f"non-finite loss or gradient: {numbers.tolist()}")
+        phases.mark("backward")
+        optimizer.step()
+        phases.mark("Adam")
+        return phases.times
 
-    def iteration():
+    def latent_iteration():
         phases = Phases()
         points, intervals, label = camera_rays(size, field.bound, samples_per_ray, generator)
         phases.mark("rays")
@@ -267,19 +346,39 @@ def pytorch_iterations(model, repeats, samples_per_ray, lsd_only, check):
         noise = torch.randn(1, channels, size, size)
         cotangent, losses = phased_prior(unet, vae, scheduler, latents.detach(), noise, t, conditioning[label], uncond,
                                          lsd_only, phases)
-        optimizer.zero_grad(set_to_none=True)
-        entropy, sparsity = opacity_entropy(opacity), opacity.mean()
-        ((cotangent * latents).sum() + entropy + sparsity).backward()
-        # Ours checks the logged losses and the gradient's energy for finiteness before the update.
-        energy = sum(p.grad.square().sum() for p in mlp + [field.table, background])
-        numbers = torch.stack(losses + [entropy.detach(), sparsity.detach(), energy])
-        if not torch.isfinite(numbers).all():
-            raise SystemExit(f"non-finite loss or gradient: {numbers.tolist()}")
-        phases.mark("backward")
-        optimizer.step()
-        phases.mark("Adam")
-        return phases.times
+        return finish(phases, latents, cotangent, losses, opacity)
 
+    def rgb_iteration():
+        phases = Phases()
+        points, intervals, label = camera_rays(render_size, field.bound, samples_per_ray, generator)
+        phases.mark("rays")
+        density, features = field(points)
+        object_latents, opacity = composite(density, features, intervals, torch.zeros(channels))
+        phases.mark("render forward")
+        a = opacity.unsqueeze(-1)
+        rgb = object_latents @ head_weight + a * head_bias + (1 - a) * head_background            # [s², 3]
+        rgb = rgb.view(1, render_size, render_size, 3).permute(0, 3, 1, 2)
+        if render_size != picture_size:
+            rgb = F.interpolate(rgb, size=(picture_size, picture_size), mode="bilinear", align_corners=False,
+                                antialias=False)
+        phases.mark("head + upsample")
+        latents = vae.encode(2 * rgb - 1).latent_dist.mean * scale                                 # gradient kept
+        phases.mark("encoder forward")
+        t = torch.randint(20, 981, (1,))
+        noise = torch.randn(1, channels, size, size)
+        cotangent, losses = phased_prior(unet, vae, scheduler, latents.detach(), noise, t, conditioning[label], uncond,
+                                         lsd_only, phases)
+        return finish(phases, latents, cotangent, losses, opacity)
+
+    iteration = rgb_iteration if rgb else latent_iteration
+    if check:
+        check_pieces(field, unet, vae, scheduler, size, samples_per_ray, background, uncond, conditioning)
+        if rgb:  # one RGB iteration: the cotangent reaches the grid and the head through the encoder
+            iteration()
+            print(f"check: RGB iteration, {render_size}² rays → {picture_size}² pictures → {size}² latents; "
+                  f"|∂table| {field.table.grad.norm():.3g}, |∂W| {head_weight.grad.norm():.3g}, "
+                  f"|∂bg| {head_background.grad.norm():.3g}", file=sys.stderr)
+        return {}
     iteration()
     records = []
     for _ in range(repeats):
@@ -287,7 +386,10 @@ def pytorch_iterations(model, repeats, samples_per_ray, lsd_only, check):
         phases = iteration()
         phases["total"] = time.perf_counter() - start
         records.append(phases)
-    return {name: upper_median([r.get(name, 0.0) for r in records]) for name in PHASES + ["total"]}
+    result = {name: upper_median([r.get(name, 0.0) for r in records]) for name in (RGB_PHASES if rgb else PHASES) + ["total"]}
+    result["stage"] = (f"RGB stage, {render_size}² rays → {picture_size}² pictures" if rgb
+                       else f"latent {size}×{size}")
+    return result
 
 
 def check_pieces(field, unet, vae, scheduler, size, samples_per_ray, background, uncond, conditioning):
@@ -334,15 +436,19 @@ def check_pieces(field, unet, vae, scheduler, size, samples_per_ray, background,
           f"corner {opacity[0, 0]:.3f}, mean {opacity.mean():.3f}", file=sys.stderr)
 
 
-def our_iterations(binary, model, repeats, samples_per_ray, lsd_only):
-    """Median iteration seconds, MLX peak MiB and process peak RSS MiB of `latent-prior bench text-to-3d`."""
+def our_iterations(binary, model, repeats, samples_per_ray, lsd_only, rgb, refine_resolution, limit_mib):
+    """Median iteration seconds, MLX peak MiB, process peak RSS MiB and the stage line of
+    `latent-prior bench text-to-3d`."""
     command = [binary, "bench", "text-to-3d", "--model", model, "--repeats", str(repeats),
                "--samples-per-ray", str(samples_per_ray)] + (["--lsd-only"] if lsd_only else [])
-    output, rss = run_with_peak(command)
+    if rgb:
+        command += ["--rgb"] + (["--refine-resolution", str(refine_resolution)] if refine_resolution else [])
+    output, rss = run_with_peak(command, limit_mib)
     match = re.search(r"iteration median ([0-9.]+) s\s+min ([0-9.]+) s\s+peak MLX memory ([0-9.]+) MiB", output)
     if not match:
         raise SystemExit(f"unexpected output of {' '.join(command)}:\n{output}")
-    return float(match.group(1)), float(match.group(3)), rss
+    stage = output[:match.start()].strip().splitlines()
+    return float(match.group(1)), float(match.group(3)), rss, stage[-1] if stage else ""
 
 
 def main():
@@ -352,27 +458,43 @@ def main():
     parser.add_argument("--repeats", type=int, default=3, help="timed iterations per side, after one warm-up")
     parser.add_argument("--samples-per-ray", type=int, default=48)
     parser.add_argument("--lsd-only", action="store_true", help="LSD only (no feature matching, no KL), on both sides")
+    parser.add_argument("--rgb", action="store_true",
+                        help="time the RGB refinement stage (colour head, pictures through the VAE encoder) instead")
+    parser.add_argument("--refine-resolution", type=int,
+                        help="rays per side of the RGB stage's pictures (default: half the picture size, at most 128)")
+    parser.add_argument("--max-rss-mib", type=float, default=0,
+                        help="stop a side whose resident memory passes this many MiB (default: no limit)")
     parser.add_argument("--check", action="store_true", help="run the PyTorch side's self-checks first (quick on a small model)")
     parser.add_argument("--pytorch-only", action="store_true", help="skip our binary")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.refine_resolution is not None and not args.rgb:
+        parser.error("--refine-resolution needs --rgb")
+    if args.refine_resolution is not None and not 8 <= args.refine_resolution <= 1024:
+        parser.error(f"--refine-resolution must be in 8...1024, got {args.refine_resolution}")
     if args.child:
-        print(json.dumps(pytorch_iterations(args.model, args.repeats, args.samples_per_ray, args.lsd_only, args.check)))
+        print(json.dumps(pytorch_iterations(args.model, args.repeats, args.samples_per_ray, args.lsd_only, args.check,
+                                            args.rgb, args.refine_resolution)))
         return
 
     ours = None
     if not args.pytorch_only:
-        ours = our_iterations(args.binary, args.model, args.repeats, args.samples_per_ray, args.lsd_only)
+        ours = our_iterations(args.binary, args.model, args.repeats, args.samples_per_ray, args.lsd_only, args.rgb,
+                              args.refine_resolution, args.max_rss_mib)
     command = [sys.executable, __file__, "--child", "--model", args.model, "--repeats", str(args.repeats),
                "--samples-per-ray", str(args.samples_per_ray)] + (["--lsd-only"] if args.lsd_only else [])
+    if args.rgb:
+        command += ["--rgb"] + (["--refine-resolution", str(args.refine_resolution)] if args.refine_resolution else [])
     if args.check:  # in a child of its own: its report goes to standard error, which run_with_peak drops
         import subprocess
         subprocess.run(command + ["--check"], check=True, stdout=subprocess.DEVNULL)
-    output, their_rss = run_with_peak(command)
+    output, their_rss = run_with_peak(command, args.max_rss_mib)
     theirs = json.loads(output.strip().splitlines()[-1])
 
-    print(f"{args.repeats} timed iterations per side; {args.samples_per_ray} samples/ray; "
+    print(f"{theirs['stage']}; {args.repeats} timed iterations per side; {args.samples_per_ray} samples/ray; "
           f"{'LSD only' if args.lsd_only else 'LSD + FM + KL'}")
+    if ours and ours[3]:
+        print(f"ours: {ours[3]}")
     print()
     print("| side | iteration s (median) | peak RSS MiB | MLX peak MiB |")
     print("|---|---:|---:|---:|")
@@ -384,9 +506,8 @@ def main():
     print()
     print("| PyTorch phase | s (median) | share |")
     print("|---|---:|---:|")
-    for name in PHASES:
+    for name in RGB_PHASES if args.rgb else PHASES:
         print(f"| {name} | {theirs[name]:.3f} | {theirs[name] / theirs['total']:.0%} |")
-
 
 if __name__ == "__main__":
     main()

@@ -97,7 +97,7 @@ void attention_forward(const float* q, const float* k, const float* v, float* ou
   const size_t items = static_cast<size_t>(s.batch) * s.heads * blocks_per_head;
   const size_t score_elements = static_cast<size_t>(block) * s.keys;
   // Without BLAS thread control the items run one by one: the softmax then uses the cores itself.
-  const bool spread_softmax = !SingleThreadedBlas::available();
+  const bool spread_softmax = !SingleThreadedBlas::available() || concurrent_streams().load() > 0;
   parallel_blas_products(items, [&](size_t begin, size_t end) {
     std::unique_ptr<float[]> scores(new float[score_elements]), inverse_sums(new float[block]);
     for (size_t item = begin; item < end; ++item) {

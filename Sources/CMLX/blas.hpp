@@ -1,6 +1,8 @@
 // The BLAS that libmlx calls, for CMLX's own CPU kernels.
 #pragma once
 
+#include <atomic>
+
 #include <dlfcn.h>
 
 #include <stdexcept>
@@ -25,9 +27,9 @@ inline SgemmFunction sgemm() {
 /// threads can each run products of their own side by side (one core each, operands in that core's
 /// cache) instead of every product being split over all cores and joined. `available()` is false
 /// where the BLAS has no such control (Accelerate); the caller then runs its products one by one.
-/// The count is process-wide: a product another stream's thread runs meanwhile (ToyTrainer's
-/// look-ahead) runs on one core too, and overlapping guards restore the count when the first ends;
-/// either changes only speed, as OpenBLAS's products are correct at any thread count.
+/// The count is process-wide: a product another thread ran meanwhile would run on one core too,
+/// and OpenBLAS's bits can depend on its thread count, so no guard is taken while a second thread
+/// evaluates MLX work (`concurrent_streams`, ToyTrainer's look-ahead).
 class SingleThreadedBlas {
  public:
   static bool available() { return controls().set != nullptr && controls().get != nullptr; }
@@ -54,12 +56,24 @@ class SingleThreadedBlas {
   int previous_;
 };
 
+/// How many parts of the program have declared that they evaluate MLX work on a second thread
+/// beside the main one (ToyTrainer's look-ahead; `mlxc_begin_concurrent_streams`). While any has,
+/// nothing changes OpenBLAS's process-wide thread count: OpenBLAS's sums are not the same at every
+/// thread count on every CPU (0.3.21 on an AMD EPYC without AVX-512 gives other bits at 1 and 2
+/// threads), so a product the other thread runs while a SingleThreadedBlas guard is alive would get
+/// bits that depend on timing, and a resumed run would no longer equal the straight one.
+inline std::atomic<int>& concurrent_streams() {
+  static std::atomic<int> count{0};
+  return count;
+}
+
 /// body(begin, end) over parts of [0, count) that run side by side on the cores, each part's BLAS
-/// products on its own core; where the BLAS cannot be kept to one thread, one part, whose products
-/// the BLAS spreads over the cores itself. Each item must be independent of the others.
+/// products on its own core; where the BLAS cannot be kept to one thread (or must not be: see
+/// `concurrent_streams`), one part, whose products the BLAS spreads over the cores itself. Each
+/// item must be independent of the others.
 template <typename Body>
 void parallel_blas_products(size_t count, Body&& body) {
-  if (!SingleThreadedBlas::available()) {
+  if (!SingleThreadedBlas::available() || concurrent_streams().load() > 0) {
     if (count > 0) body(size_t{0}, count);
     return;
   }

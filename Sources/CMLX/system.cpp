@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "blas.hpp"
 #include "internal.hpp"
 
 using namespace cmlx;
@@ -74,3 +75,7 @@ int mlxc_openblas_corename(char* buffer, size_t capacity) {
 }
 
 }  // extern "C"
+
+void mlxc_begin_concurrent_streams(void) { cmlx::concurrent_streams().fetch_add(1); }
+
+void mlxc_end_concurrent_streams(void) { cmlx::concurrent_streams().fetch_sub(1); }

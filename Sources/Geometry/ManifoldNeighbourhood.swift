@@ -29,26 +29,11 @@ extension QuadricSimplifier {
     /// Each vertex's connected component (joined through triangles) and each component's triangle
     /// count, so no collapse takes a surface below a tetrahedron's four triangles.
     func connectedComponents() -> (component: [Int32], triangles: [Int]) {
-        var parent = Array(0..<positions.count)
-        func root(_ v: Int) -> Int {
-            var v = v
-            while parent[v] != v {
-                parent[v] = parent[parent[v]]
-                v = parent[v]
-            }
-            return v
-        }
-        for triangle in triangles {
-            let a = root(Int(triangle.x))
-            for lane in 1..<3 {
-                let b = root(Int(triangle[lane]))
-                if a != b { parent[b] = a }
-            }
-        }
+        let roots = componentRoots(vertexCount: positions.count, triangles: triangles)
         var component = [Int32](repeating: -1, count: positions.count)
         var sizes: [Int] = []
         for v in positions.indices {
-            let r = root(v)
+            let r = roots[v]
             if component[r] < 0 {
                 component[r] = Int32(sizes.count)
                 sizes.append(0)

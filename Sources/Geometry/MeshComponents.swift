@@ -4,26 +4,33 @@ extension Mesh {
     /// an optimised density field leaves around the object. Unused vertices are removed too.
     public func withoutSmallComponents(fraction: Double) -> Mesh {
         guard !triangles.isEmpty else { return self }
-        var parent = Array(0..<vertices.count)
-        func root(_ v: Int) -> Int {
-            var v = v
-            while parent[v] != v {
-                parent[v] = parent[parent[v]]
-                v = parent[v]
-            }
-            return v
-        }
-        for triangle in triangles {
-            let a = root(Int(triangle.x))
-            for lane in 1..<3 {
-                let b = root(Int(triangle[lane]))
-                if a != b { parent[b] = a }
-            }
-        }
+        let roots = componentRoots(vertexCount: vertices.count, triangles: triangles)
         var sizes: [Int: Int] = [:]
-        for triangle in triangles { sizes[root(Int(triangle.x)), default: 0] += 1 }
+        for triangle in triangles { sizes[roots[Int(triangle.x)], default: 0] += 1 }
         let minimum = Double(triangles.count) * fraction
-        let kept = triangles.filter { Double(sizes[root(Int($0.x))] ?? 0) >= minimum }
+        let kept = triangles.filter { Double(sizes[roots[Int($0.x)]] ?? 0) >= minimum }
         return Mesh(vertices: vertices, triangles: kept, colours: colours).compacted()
     }
+}
+
+/// Each vertex's connected component (triangles joined by shared vertices) as a representative
+/// vertex index, by union–find with path halving.
+func componentRoots(vertexCount: Int, triangles: [SIMD3<Int32>]) -> [Int] {
+    var parent = Array(0..<vertexCount)
+    func root(_ v: Int) -> Int {
+        var v = v
+        while parent[v] != v {
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        }
+        return v
+    }
+    for triangle in triangles {
+        let a = root(Int(triangle.x))
+        for lane in 1..<3 {
+            let b = root(Int(triangle[lane]))
+            if a != b { parent[b] = a }
+        }
+    }
+    return (0..<vertexCount).map(root)
 }

@@ -50,6 +50,11 @@ public enum MLXRuntime {
         return name.isEmpty ? nil : name
     }
 
+    /// Declares MLX work on a second thread until `endConcurrentStreams()` (ToyTrainer's look-ahead):
+    /// the CPU kernels then keep OpenBLAS at its thread count, so results do not depend on timing.
+    public static func beginConcurrentStreams() { mlxc_begin_concurrent_streams() }
+    public static func endConcurrentStreams() { mlxc_end_concurrent_streams() }
+
     /// Makes glibc keep MLX's freed CPU buffers (up to 32 MiB) for reuse instead of unmapping them;
     /// a process-wide malloc setting, so the CLI calls it once at start.
     public static func keepBuffersInHeap() { mlxc_keep_buffers_in_heap() }

@@ -23,6 +23,22 @@ final class TextTo3DBadInputTests: XCTestCase {
         assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", " ", "--output", output()]), mentions: "prompt is empty")
     }
 
+    func testRefinementAndPerpNegOptionsAreChecked() throws {
+        let run = output()
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", run, "--refine-iterations", "5", "--refine-only"]),
+                           mentions: "--refine-only goes on from a checkpoint: add --resume")
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", run, "--refine-only", "--resume"]),
+                           mentions: "--refine-only needs --refine-iterations N")
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", run, "--refine-iterations", "5",
+                                                  "--refine-only", "--resume"]), mentions: "--refine-only: no checkpoint in")
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", run, "--refine-iterations", "5",
+                                                  "--refine-resolution", "4096"]), mentions: "--refine-resolution must be in 8...1024")
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", run, "--perp-neg", "--perp-neg-decay", "2"]),
+                           mentions: "--perp-neg-decay takes two numbers")
+        assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", run, "--perp-neg", "--no-view-prompts"]),
+                           mentions: "--perp-neg needs view-dependent prompts")
+    }
+
     func testUnwritableOutputFolder() throws {
         let file = try CommandRunner.temporaryFile("not-a-folder", contents: Data("x".utf8))
         assertCleanFailure(try CommandRunner.run(["text-to-3d", "--prompt", "a red cube", "--output", file.path + "/run"]),

@@ -269,6 +269,10 @@ int mlxc_openblas_corename(char* buffer, size_t capacity);
 void mlxc_keep_buffers_in_heap(void);
 /// The shared object that provides cblas_sgemm to libmlx (where MLX's CPU matmul/conv run).
 int mlxc_blas_library(char* buffer, size_t capacity);
+/// Declares that MLX work is evaluated on a second thread from now on (and, by `end`, no longer):
+/// meanwhile the CPU kernels leave OpenBLAS's process-wide thread count alone (blas.hpp).
+void mlxc_begin_concurrent_streams(void);
+void mlxc_end_concurrent_streams(void);
 
 // MARK: distributed (MLX's ring over TCP, MPI or NCCL; see Sources/CMLX/distributed.cpp)
 

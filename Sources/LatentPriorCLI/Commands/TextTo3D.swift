@@ -120,13 +120,13 @@ struct TextTo3DCommand: ParsableCommand {
             var settings = PerpNegSettings()
             settings.negativeWeight = perpNegWeight
             let decays = perpNegDecay.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
-            guard decays.count == 2 else { throw ValidationError("--perp-neg-decay takes two numbers, e.g. 2,10; got \"\(perpNegDecay)\"") }
+            guard decays.count == 2 else { throw InputError("--perp-neg-decay takes two numbers, e.g. 2,10; got \"\(perpNegDecay)\"") }
             (settings.frontDecay, settings.sideDecay) = (decays[0], decays[1])
             configuration.perpNeg = settings
         }
         if refineOnly {
-            guard runOptions.resume else { throw ValidationError("--refine-only goes on from a checkpoint: add --resume") }
-            guard (refineIterations ?? 0) > 0 else { throw ValidationError("--refine-only needs --refine-iterations N") }
+            guard runOptions.resume else { throw InputError("--refine-only goes on from a checkpoint: add --resume") }
+            guard (refineIterations ?? 0) > 0 else { throw InputError("--refine-only needs --refine-iterations N") }
             configuration.iterations = try TextTo3DConfiguration.latentIterations(ofCheckpointIn: runOptions.runFolder())
         }
         _ = try configuration.validated()

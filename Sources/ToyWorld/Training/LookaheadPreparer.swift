@@ -19,9 +19,14 @@ final class LookaheadPreparer<Value> {
         self.prepare = prepare
         self.evaluate = evaluate
         worker = LookaheadWorker()
+        // Two threads evaluate MLX work from now on: OpenBLAS's thread count must stay put.
+        MLXRuntime.beginConcurrentStreams()
     }
 
-    deinit { worker.stop() }
+    deinit {
+        worker.stop()
+        MLXRuntime.endConcurrentStreams()
+    }
 
     /// The input of `step`, taken from the look-ahead when it was prepared there; starts preparing
     /// `nextStep` (nil: nothing more to prepare) before returning.
