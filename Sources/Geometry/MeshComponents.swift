@@ -14,23 +14,11 @@ extension Mesh {
 }
 
 /// Each vertex's connected component (triangles joined by shared vertices) as a representative
-/// vertex index, by union–find with path halving.
+/// vertex index.
 func componentRoots(vertexCount: Int, triangles: [SIMD3<Int32>]) -> [Int] {
-    var parent = Array(0..<vertexCount)
-    func root(_ v: Int) -> Int {
-        var v = v
-        while parent[v] != v {
-            parent[v] = parent[parent[v]]
-            v = parent[v]
-        }
-        return v
-    }
+    var sets = UnionFind(count: vertexCount)
     for triangle in triangles {
-        let a = root(Int(triangle.x))
-        for lane in 1..<3 {
-            let b = root(Int(triangle[lane]))
-            if a != b { parent[b] = a }
-        }
+        for lane in 1..<3 { sets.join(Int(triangle.x), Int(triangle[lane])) }
     }
-    return (0..<vertexCount).map(root)
+    return (0..<vertexCount).map { sets.root($0) }
 }

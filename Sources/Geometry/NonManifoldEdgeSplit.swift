@@ -65,29 +65,20 @@ extension Mesh {
             let around = corners[vertex]
             var position: [Int: Int] = [:]
             for (i, corner) in around.enumerated() { position[corner.triangle] = i }
-            var parent = Array(around.indices)
-            func root(_ i: Int) -> Int {
-                var i = i
-                while parent[i] != i {
-                    parent[i] = parent[parent[i]]
-                    i = parent[i]
-                }
-                return i
-            }
+            var fans = UnionFind(count: around.count)
             for (i, corner) in around.enumerated() {
                 // Both edges of this triangle at the vertex: vertex→next and previous→vertex.
                 let t = triangles[corner.triangle]
                 let next = t[(corner.lane + 1) % 3], previous = t[(corner.lane + 2) % 3], v = Int32(vertex)
                 for key in [SIMD3(v, next, Int32(corner.triangle)), SIMD3(previous, v, Int32(corner.triangle))] {
                     guard let other = partner[key], let j = position[other] else { continue }
-                    let (a, b) = (root(i), root(j))
-                    if a != b { parent[b] = a }
+                    fans.join(i, j)
                 }
             }
             var copyOfFan: [Int: Int32] = [:]
-            let firstFan = root(0)
+            let firstFan = fans.root(0)
             for (i, corner) in around.enumerated() {
-                let fan = root(i)
+                let fan = fans.root(i)
                 guard fan != firstFan else { continue }
                 let copy: Int32
                 if let existing = copyOfFan[fan] {
