@@ -17,7 +17,13 @@ COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 1
 def read(path):
     with open(path) as handle:
         rows = list(csv.DictReader(handle))
-    return {key: [float(row[key]) for row in rows] for key in rows[0]}
+    def numeric(key):
+        try:
+            return [float(row[key]) for row in rows]
+        except ValueError:  # text columns (text-to-3d's view and stage) are not plotted
+            return None
+    columns = {key: numeric(key) for key in rows[0]}
+    return {key: values for key, values in columns.items() if values is not None}
 
 
 def smooth(values, window):
