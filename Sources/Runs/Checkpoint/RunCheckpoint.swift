@@ -24,10 +24,20 @@ public struct RunCheckpoint<Configuration: Codable> {
     /// Reads a checkpoint written by `command`; a file without its metadata is named as not one.
     public static func load(from path: String, command: String) throws -> RunCheckpoint {
         let file = try CheckpointFile.load(from: path)
-        guard let stepText = file.metadata["step"], let step = Int(stepText), step >= 0, let configText = file.metadata["config"],
+        let (step, configuration) = try settings(file.metadata, path: path, command: command)
+        return RunCheckpoint(step: step, configuration: configuration, groups: file.groups)
+    }
+
+    /// The step and configuration of a checkpoint, from its header alone (no tensor is read).
+    public static func settings(of path: String, command: String) throws -> (step: Int, configuration: Configuration) {
+        try settings(SafetensorsHeader.read(path).metadata, path: path, command: command)
+    }
+
+    private static func settings(_ metadata: [String: String], path: String, command: String) throws -> (step: Int, configuration: Configuration) {
+        guard let stepText = metadata["step"], let step = Int(stepText), step >= 0, let configText = metadata["config"],
               let configuration = try? JSONDecoder().decode(Configuration.self, from: Data(configText.utf8)) else {
             throw RunError.incompatibleCheckpoint(path: path, reason: "no step/config metadata (not a checkpoint of `\(command)`)")
         }
-        return RunCheckpoint(step: step, configuration: configuration, groups: file.groups)
+        return (step, configuration)
     }
 }

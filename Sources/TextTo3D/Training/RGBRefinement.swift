@@ -31,9 +31,7 @@ final class RGBRefinement {
         // The pictures' background is the head's colour; the latent one no longer takes part.
         module.setFrozen(true, prefixes: configuration.learnBackground ? ["scene.background"] : ["scene.background", "colour_head.background"])
         adam = Adam(learningRate: settings.learningRate)
-        adam.learningRateMultipliers = ["scene.field.encoding.": configuration.gridLearningRateMultiplier,
-                                        "scene.field.grid.": configuration.gridLearningRateMultiplier,
-                                        "colour_head.background": configuration.backgroundLearningRateMultiplier]
+        adam.learningRateMultipliers = configuration.learningRateMultipliers(scene: "scene.", background: "colour_head.background")
         picturePrior = PicturePrior(prior: prior, path: settings.gradientPath)
         renderSize = settings.renderSize(pictureSize: pictureSize)
         self.pictureSize = pictureSize

@@ -22,7 +22,8 @@ extension TextTo3DConfiguration {
         guard folder.hasCheckpoint else {
             throw RunError.invalidSetting("--refine-only: no checkpoint in '\(folder.url.path)' to refine")
         }
-        let saved = try RunCheckpoint<TextTo3DConfiguration>.load(from: folder.checkpointPath, command: "text-to-3d")
+        // The header alone: the trainer reads the tensors when it resumes.
+        let saved = try RunCheckpoint<TextTo3DConfiguration>.settings(of: folder.checkpointPath, command: "text-to-3d")
         guard saved.step > 0 else { throw RunError.invalidSetting("--refine-only: the checkpoint in '\(folder.url.path)' is at step 0") }
         return saved.configuration.isRefinementStep(saved.step) ? saved.configuration.iterations : saved.step
     }

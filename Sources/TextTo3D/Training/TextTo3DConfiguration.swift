@@ -115,6 +115,14 @@ public struct TextTo3DConfiguration: RunConfiguration {
     /// Whether loop step `step` (1-based) belongs to the RGB stage.
     public func isRefinementStep(_ step: Int) -> Bool { step > iterations }
 
+    /// Adam's learning-rate multipliers by parameter prefix: the field's grids (hash tables or voxels)
+    /// × `gridLearningRateMultiplier`, the background × `backgroundLearningRateMultiplier`. `scene` is
+    /// the prefix of the scene's parameters in the optimised module, `background` the background's key.
+    func learningRateMultipliers(scene: String, background: String) -> [String: Float] {
+        [scene + "field.encoding.": gridLearningRateMultiplier, scene + "field.grid.": gridLearningRateMultiplier,
+         background: backgroundLearningRateMultiplier]
+    }
+
     /// Views rendered and judged per iteration.
     public var viewsPerIteration: Int { viewsPerStep ?? 1 }
 

@@ -58,9 +58,7 @@ public final class TextTo3DTrainer: OptimizedSystem {
         if !configuration.learnBackground { scene.setFrozen(true, prefixes: ["background"]) }
         renderer = VolumeRenderer(samplesPerRay: configuration.samplesPerRay)
         adam = Adam(learningRate: configuration.learningRate)
-        adam.learningRateMultipliers = ["field.encoding.": configuration.gridLearningRateMultiplier,
-                                        "field.grid.": configuration.gridLearningRateMultiplier,
-                                        "background": configuration.backgroundLearningRateMultiplier]
+        adam.learningRateMultipliers = configuration.learningRateMultipliers(scene: "", background: "background")
         _ = try configuration.refinementSettings.validated(pictureSize: pipeline.defaultImageSize)
         run = try OptimizationRun(configuration: configuration, folder: folder, command: "text-to-3d",
                                   logColumns: TextTo3DStep.logColumns, resume: resume, parallel: parallel)
@@ -165,53 +163,59 @@ public final class TextTo3DTrainer: OptimizedSystem {
         return Float(context.step - configuration.iterations - 1) / Float(length)
     }
 
-    /// A latent-stage view: the rendered latent picture itself is what the prior judges.
+    /// A latent-stage view: the rendered latent picture itself is what the prior judges, and the
+    /// surrogate ⟨sg(g), v(θ)⟩ pulls its cotangent back through the renderer.
     private func renderLatent(view index: Int, _ context: StepContext) throws -> ViewResult {
-        let step = context.step
-        let camera = cameras.camera(step: step, view: index)
+        let camera = cameras.camera(step: context.step, view: index)
         let samples = try renderer.samples(camera: camera, width: latentSize, height: latentSize, bound: field.bound,
-                                           jitter: cameras.jitter(step: step, view: index))
-        // ∂/∂θ of ⟨sg(g), v(θ)⟩ + regularisers: its gradient is the prior's cotangent pulled back. The
-        // prior is evaluated inside the gradient's trace on the stopped render, so one forward pass
-        // of the field serves both (before session 9 the view was rendered twice).
-        let scene = self.scene, renderer = self.renderer, size = latentSize, c = configuration, prior = self.prior
-        let conditioning = try conditioning(for: camera), key = try context.key(view: index), progress = stageProgress(context)
-        var evaluated: (evaluation: PriorEvaluation, opacity: MLXArray)?
-        let (_, gradients) = try scene.valueAndGradients {
+                                           jitter: cameras.jitter(step: context.step, view: index))
+        let scene = self.scene, renderer = self.renderer, size = latentSize, priorConfiguration = prior.configuration
+        return try viewGradients(of: scene, view: index, camera: camera, context) {
             let rendered = try renderer.render(scene.field, samples: samples, width: size, height: size, background: scene.background.value)
-            let evaluation = try prior.evaluate(latents: stopGradient(rendered.latents), conditioning: conditioning, key: key, progress: progress)
-            evaluated = (evaluation, try stopGradient(rendered.opacity))
-            let cotangent = try stopGradient(evaluation.totalGradient(prior.configuration))
-            let surrogate = try (cotangent * rendered.latents).sum()
-            return try surrogate + OpacityRegularizers.total(rendered.opacity, c)
+            return (rendered.latents, rendered.opacity, { evaluation in
+                try (stopGradient(evaluation.totalGradient(priorConfiguration)) * rendered.latents).sum()
+            })
         }
-        guard let evaluated else { throw FieldError.invalidSetting("the latent step did not evaluate the prior") }
-        return try result(index: index, evaluation: evaluated.evaluation, opacity: evaluated.opacity, gradients: gradients)
     }
 
     /// An RGB-stage view: a picture through the colour head, upsampled to the model's picture size,
     /// VAE-encoded; the prior's cotangent comes back through the encoder (or decoder, by setting).
     private func renderPicture(view index: Int, _ context: StepContext) throws -> ViewResult {
         guard let refinement else { throw FieldError.invalidSetting("the RGB stage has not begun") }
-        let step = context.step, size = refinement.renderSize
-        let camera = cameras.camera(step: step, view: index)
+        let size = refinement.renderSize
+        let camera = cameras.camera(step: context.step, view: index)
         let samples = try renderer.samples(camera: camera, width: size, height: size, bound: field.bound,
-                                           jitter: cameras.jitter(step: step, view: index))
-        // One render: the prior is evaluated inside the gradient's trace, on the encoded picture
-        // with the gradient stopped, so the render's forward pass serves both (the prior's own
-        // gradients, FM's and KL's, are of stopped inputs and do not reach θ).
-        let module = refinement.module, renderer = self.renderer, c = configuration, picturePrior = refinement.picturePrior
-        let prior = self.prior, conditioning = try conditioning(for: camera), key = try context.key(view: index), progress = stageProgress(context)
-        var evaluated: (evaluation: PriorEvaluation, opacity: MLXArray)?
-        let (_, gradients) = try module.valueAndGradients {
+                                           jitter: cameras.jitter(step: context.step, view: index))
+        let renderer = self.renderer, picturePrior = refinement.picturePrior
+        return try viewGradients(of: refinement.module, view: index, camera: camera, context) {
             let rendered = try refinement.picture(renderer, samples: samples)
             let latents = try picturePrior.encode(rendered.picture)
-            let evaluation = try prior.evaluate(latents: stopGradient(latents), conditioning: conditioning, key: key, progress: progress)
-            evaluated = (evaluation, try stopGradient(rendered.rendered.opacity))
-            let surrogate = try picturePrior.surrogate(evaluation, latents: latents, pictures: rendered.picture)
-            return try surrogate + OpacityRegularizers.total(rendered.rendered.opacity, c)
+            return (latents, rendered.rendered.opacity, { evaluation in
+                try picturePrior.surrogate(evaluation, latents: latents, pictures: rendered.picture)
+            })
         }
-        guard let evaluated else { throw FieldError.invalidSetting("the RGB step did not evaluate the prior") }
+    }
+
+    /// What a view's forward pass gives `viewGradients`: the latents the prior judges (θ-dependent),
+    /// the opacity, and the surrogate whose gradient carries the prior's cotangent back to θ.
+    private typealias ViewForward = (latents: MLXArray, opacity: MLXArray, surrogate: (PriorEvaluation) throws -> MLXArray)
+
+    /// ∂/∂θ of the view's surrogate + opacity regularisers. The prior is evaluated inside the
+    /// gradient's trace on the stopped latents, so one forward pass of the field serves both (its own
+    /// FM and KL gradients are of stopped inputs and do not reach θ; before session 9 the view was
+    /// rendered twice).
+    private func viewGradients(of module: Module, view index: Int, camera: OrbitCamera, _ context: StepContext,
+                               forward: @escaping () throws -> ViewForward) throws -> ViewResult {
+        let prior = self.prior, c = configuration
+        let conditioning = try conditioning(for: camera), key = try context.key(view: index), progress = stageProgress(context)
+        var evaluated: (evaluation: PriorEvaluation, opacity: MLXArray)?
+        let (_, gradients) = try module.valueAndGradients {
+            let view = try forward()
+            let evaluation = try prior.evaluate(latents: stopGradient(view.latents), conditioning: conditioning, key: key, progress: progress)
+            evaluated = (evaluation, try stopGradient(view.opacity))
+            return try view.surrogate(evaluation) + OpacityRegularizers.total(view.opacity, c)
+        }
+        guard let evaluated else { throw FieldError.invalidSetting("the view's step did not evaluate the prior") }
         return try result(index: index, evaluation: evaluated.evaluation, opacity: evaluated.opacity, gradients: gradients)
     }
 
